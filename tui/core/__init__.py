@@ -1,0 +1,1 @@
+"""Broadsheet's headless domain layer. Nothing in here imports Textual."""

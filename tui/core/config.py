@@ -1,0 +1,158 @@
+"""Settings: a TOML file read into dataclasses, plus where Broadsheet keeps its files.
+
+Precedence for the data directory: ``--data-dir``, then ``BROADSHEET_HOME``, then
+``data_dir`` in the config file, then the platform's user data directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import ConfigError
+
+APP_NAME = "broadsheet"
+DATA_DIR_ENV = "BROADSHEET_HOME"
+DATABASE_NAME = "broadsheet.sqlite3"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """Network limits; see ``core.fetch.FetchLimits`` for their meaning."""
+
+    concurrency: int = 16
+    per_host: int = 4
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_bytes: int = 20 * 1024 * 1024
+    max_redirects: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ParseSettings:
+    """Bounds on each feed parse."""
+
+    timeout: float = 20.0
+    memory_mb: int = 1024
+    workers: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything configurable, with defaults that work out of the box."""
+
+    data_dir: Path
+    export_dir: Path
+    config_file: Path | None = None
+    theme: str = "textual-dark"
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    parse: ParseSettings = field(default_factory=ParseSettings)
+    keys: dict[str, str] = field(default_factory=dict)
+    """Binding id -> comma-separated keys, applied with ``App.set_keymap``."""
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / DATABASE_NAME
+
+
+def default_config_file() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME)
+
+
+def default_export_dir() -> Path:
+    from platformdirs import user_documents_path
+
+    return user_documents_path() / "Broadsheet"
+
+
+def load_config(
+    config_file: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    environ: dict[str, str] | None = None,
+) -> Config:
+    """Read the config file (if any) and resolve paths; raise ConfigError on bad input."""
+    environ = dict(os.environ) if environ is None else environ
+    explicit = config_file is not None
+    path = Path(config_file).expanduser() if explicit else default_config_file()
+    raw: dict[str, Any] = {}
+    if explicit or path.is_file():
+        raw = _read_toml(path)
+    else:
+        path = None
+
+    fetch = _section(raw.pop("fetch", {}), FetchSettings, "fetch")
+    parse = _section(raw.pop("parse", {}), ParseSettings, "parse")
+    keys = raw.pop("keys", {})
+    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        raise ConfigError("config: [keys] must map binding names to key strings")
+    theme = raw.pop("theme", "textual-dark")
+    if not isinstance(theme, str):
+        raise ConfigError("config: theme must be a string")
+    file_data_dir = raw.pop("data_dir", None)
+    file_export_dir = raw.pop("export_dir", None)
+    if raw:
+        raise ConfigError(f"config: unknown setting {sorted(raw)[0]!r}")
+
+    chosen = data_dir or environ.get(DATA_DIR_ENV) or file_data_dir
+    resolved_data = _as_path(chosen, "data_dir") if chosen else default_data_dir()
+    resolved_export = (
+        _as_path(file_export_dir, "export_dir") if file_export_dir else default_export_dir()
+    )
+    return Config(
+        data_dir=resolved_data,
+        export_dir=resolved_export,
+        config_file=path,
+        theme=theme,
+        fetch=fetch,
+        parse=parse,
+        keys=dict(keys),
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+
+
+def _section(values: Any, cls: type[T], name: str) -> T:
+    if not isinstance(values, dict):
+        raise ConfigError(f"config: [{name}] must be a table")
+    defaults = cls()
+    known = {f.name: f for f in fields(cls)}
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"config: unknown setting {name}.{key}")
+        wanted = type(getattr(defaults, key)) if getattr(defaults, key) is not None else int
+        ok = isinstance(value, int | float) if wanted is float else isinstance(value, wanted)
+        if isinstance(value, bool) or not ok or value <= 0:
+            raise ConfigError(f"config: {name}.{key} must be a positive number")
+        changes[key] = float(value) if wanted is float else value
+    return replace(defaults, **changes)
+
+
+def _as_path(value: Any, name: str) -> Path:
+    if not isinstance(value, str | os.PathLike):
+        raise ConfigError(f"config: {name} must be a path")
+    return Path(value).expanduser()

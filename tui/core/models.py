@@ -1,0 +1,157 @@
+"""Frozen dataclasses shared by the domain layer, the CLI and the UI."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEntry:
+    """One item of a feed as the parser read it; text fields are terminal-safe."""
+
+    title: str
+    """Plain text (tags stripped, entities decoded); may be empty."""
+    link: str | None = None
+    guid: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    """Timezone-aware, in UTC."""
+    updated: datetime | None = None
+    summary: str = ""
+    """HTML as the feed gave it (kept for later extraction)."""
+    content: str = ""
+    """HTML of the fullest body the feed carries, or empty."""
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A whole feed document as the parser read it."""
+
+    title: str
+    link: str | None = None
+    """The web site the feed belongs to."""
+    description: str = ""
+    version: str = ""
+    """Format name such as ``rss20``, ``atom10``, ``json11``."""
+    entries: tuple[ParsedEntry, ...] = ()
+    warning: str | None = None
+    """Set when the document was malformed but still yielded entries."""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What a conditional GET brought back."""
+
+    url: str
+    """The URL that was asked for."""
+    final_url: str
+    """Where the last redirect led (``url`` when there was none)."""
+    status: int
+    content: bytes | None = None
+    """The decompressed body; ``None`` for 304 Not Modified."""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """Response headers with lower-case names."""
+    etag: str | None = None
+    last_modified: str | None = None
+    redirects: tuple[tuple[int, str], ...] = ()
+    """Each hop as (status, target URL)."""
+    permanent_url: str | None = None
+    """The new address when every hop was a permanent redirect (301/308)."""
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A subscription as stored."""
+
+    id: int
+    url: str
+    title: str
+    site_url: str | None = None
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    added_at: datetime | None = None
+    last_checked: datetime | None = None
+    last_status: str | None = None
+    """``"200"``, ``"304"``, ``"410"``... or ``"error"``; ``None`` before the first check."""
+    last_error: str | None = None
+    last_warning: str | None = None
+    gone: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    unread: int = 0
+    total: int = 0
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.url
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A stored article with its feed's name."""
+
+    id: int
+    feed_id: int
+    feed_title: str
+    feed_url: str
+    title: str
+    link: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    first_seen: datetime | None = None
+    read: bool = False
+    bookmarked: bool = False
+    summary: str = ""
+    content: str = ""
+    sort_time: int = 0
+    """Seconds since the epoch used for newest-first order and keyset paging."""
+
+    @property
+    def body_html(self) -> str:
+        """The fullest HTML body the feed gave."""
+        return self.content or self.summary
+
+
+@dataclass(frozen=True, slots=True)
+class Bookmark:
+    """An article the user chose to keep, with an optional note."""
+
+    article: Article
+    note: str = ""
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """An extractive summary: sentences in article order."""
+
+    method: str
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quotation as a span of the clean text, with its speaker if known."""
+
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshProgress:
+    """Where a refresh stands; handed to progress callbacks."""
+
+    done: int
+    total: int
+    errors: int
+    new_articles: int
+    current_url: str | None = None
