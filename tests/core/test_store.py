@@ -1,0 +1,232 @@
+"""The archive against a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tui.core.errors import ArticleNotFoundError, FeedNotFoundError, StoreError
+from tui.core.models import ParsedEntry, ParsedFeed
+from tui.core.store import SCHEMA_VERSION, ArticleFilter, Store
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def entries(count: int, *, prefix: str = "item", start: datetime = NOW) -> tuple[ParsedEntry, ...]:
+    return tuple(
+        ParsedEntry(
+            title=f"{prefix} {i}",
+            guid=f"{prefix}-{i}",
+            link=f"https://example.org/{prefix}/{i}",
+            published=start - timedelta(minutes=i),
+            content=f"<p>Body of {prefix} {i}</p>",
+        )
+        for i in range(count)
+    )
+
+
+def test_migrates_an_empty_file_and_sets_pragmas(tmp_path):
+    path = tmp_path / "empty.sqlite3"
+    path.write_bytes(b"")
+    with Store(path) as store:
+        assert store.created
+        assert store.schema_version == SCHEMA_VERSION
+        assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store._db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        tables = {r[0] for r in store._db.execute("SELECT name FROM sqlite_master")}
+        assert {"feeds", "articles", "bookmarks", "feed_tags", "state"} <= tables
+    with Store(path) as again:
+        assert not again.created
+        assert again.schema_version == SCHEMA_VERSION
+
+
+def test_refuses_a_database_from_a_newer_version(tmp_path):
+    path = tmp_path / "future.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    db.close()
+    with pytest.raises(StoreError, match="newer Broadsheet"):
+        Store(path)
+
+
+def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path):
+    path = tmp_path / "notes.sqlite3"
+    path.write_text("these are my notes, not a database\n" * 100)
+    with pytest.raises(StoreError, match="cannot use the database"):
+        Store(path)
+    assert "my notes" in path.read_text()  # and it is left alone
+
+
+def test_articles_are_deduplicated_by_guid_then_link_then_title_and_date(store):
+    feed = store.add_feed("https://example.org/feed")
+    parsed = ParsedFeed(
+        title="Example",
+        entries=(
+            ParsedEntry(title="by guid", guid="g1", link="https://example.org/1"),
+            ParsedEntry(title="by link", link="https://example.org/2"),
+            ParsedEntry(title="by hash", published=NOW),
+            ParsedEntry(title="repeated guid in one document", guid="g1"),
+        ),
+    )
+    assert store.apply_feed_update(feed.id, parsed, now=NOW) == 3
+    # The same document again adds nothing; a changed title updates in place.
+    assert store.apply_feed_update(feed.id, parsed, now=NOW) == 0
+    changed = ParsedFeed(
+        title="Example",
+        entries=(ParsedEntry(title="by guid, corrected", guid="g1", link="https://x/1"),),
+    )
+    assert store.apply_feed_update(feed.id, changed, now=NOW) == 0
+    titles = sorted(a.title for a in store.articles())
+    assert titles == ["by guid, corrected", "by hash", "by link"]
+
+
+def test_known_articles_keep_their_id_read_state_and_first_seen(store):
+    feed = store.add_feed("https://example.org/feed")
+    store.apply_feed_update(feed.id, ParsedFeed("F", entries=entries(3)), now=NOW)
+    before = {a.title: a for a in store.articles()}
+    store.set_read([before["item 1"].id])
+    later = NOW + timedelta(hours=5)
+    store.apply_feed_update(feed.id, ParsedFeed("F", entries=entries(4)), now=later)
+    after = {a.title: a for a in store.articles()}
+    assert after["item 1"].id == before["item 1"].id
+    assert after["item 1"].read
+    assert after["item 1"].first_seen == NOW
+    assert after["item 3"].first_seen == later
+    assert store.feed(feed.id).unread == 3
+
+
+def test_the_same_guid_in_two_feeds_is_two_articles(store):
+    one = store.add_feed("https://one.example/feed")
+    two = store.add_feed("https://two.example/feed")
+    store.apply_feed_update(one.id, ParsedFeed("1", entries=entries(2)), now=NOW)
+    store.apply_feed_update(two.id, ParsedFeed("2", entries=entries(2)), now=NOW)
+    assert len(store.articles()) == 4
+    assert len(store.articles(ArticleFilter(feed_id=two.id))) == 2
+
+
+def test_keyset_pages_cover_every_article_once_even_with_equal_dates(store):
+    feed = store.add_feed("https://example.org/feed")
+    # 250 undated items all sort at the same second: the id breaks the ties.
+    undated = tuple(ParsedEntry(title=f"u{i}", guid=f"u{i}") for i in range(250))
+    store.apply_feed_update(feed.id, ParsedFeed("F", entries=undated + entries(250)), now=NOW)
+    seen, cursor = [], None
+    while True:
+        page = store.articles(limit=37, after=cursor)
+        if not page:
+            break
+        seen.extend(page)
+        cursor = (page[-1].sort_time, page[-1].id)
+    assert len(seen) == 500
+    assert len({a.id for a in seen}) == 500
+    keys = [(a.sort_time, a.id) for a in seen]
+    assert keys == sorted(keys, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "which",
+    [ArticleFilter(), ArticleFilter(feed_id=1), ArticleFilter(unread=True)],
+    ids=["all", "one feed", "unread"],
+)
+def test_paging_queries_walk_an_index_instead_of_sorting(store, which):
+    """Keyset pages stay constant-time only if SQLite never sorts the whole table."""
+    sql, params = _last_query(store, which)
+    plan = " ".join(row[3] for row in store._db.execute("EXPLAIN QUERY PLAN " + sql, params))
+    assert "USING" in plan and "INDEX" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+
+
+def _last_query(store, which):
+    captured = []
+    store._db.set_trace_callback(captured.append)
+    store.articles(which, limit=10, after=(1_000_000, 5))
+    store._db.set_trace_callback(None)
+    statement = captured[-1]
+    return statement, ()
+
+
+def test_future_dates_do_not_float_to_the_top(store):
+    feed = store.add_feed("https://example.org/feed")
+    bogus = ParsedEntry(title="from 2099", guid="future", published=datetime(2099, 1, 1, tzinfo=UTC))
+    store.apply_feed_update(feed.id, ParsedFeed("F", entries=(bogus,)), now=NOW)
+    later = NOW + timedelta(hours=1)
+    fresh = ParsedEntry(title="real news", guid="fresh", published=later)
+    store.apply_feed_update(feed.id, ParsedFeed("F", entries=(bogus, fresh)), now=later)
+    newest, bogus_row = store.articles(limit=2)
+    assert newest.title == "real news"
+    assert bogus_row.sort_time == int(NOW.timestamp())  # ordered by when we first saw it
+    assert bogus_row.published.year == 2099  # the feed's own date is still shown
+
+
+def test_a_failure_keeps_the_articles_and_records_the_error(store):
+    feed = store.add_feed("https://example.org/feed")
+    store.apply_feed_update(feed.id, ParsedFeed("F", entries=entries(5)), now=NOW, etag='"v1"')
+    store.record_failure(feed.id, "HTTP 500 Internal Server Error", now=NOW, status="500")
+    failed = store.feed(feed.id)
+    assert failed.total == 5
+    assert failed.last_status == "500"
+    assert failed.last_error == "HTTP 500 Internal Server Error"
+    assert failed.etag == '"v1"'
+    store.apply_feed_update(feed.id, ParsedFeed("F", entries=entries(5)), now=NOW)
+    assert store.feed(feed.id).last_error is None
+
+
+def test_a_permanent_redirect_moves_the_subscription(store):
+    feed = store.add_feed("http://old.example/feed")
+    store.record_not_modified(feed.id, now=NOW, new_url="https://new.example/feed")
+    assert store.feed(feed.id).url == "https://new.example/feed"
+    with pytest.raises(FeedNotFoundError):
+        store.feed_by_url("http://old.example/feed")
+
+
+def test_removing_a_feed_removes_its_articles(store):
+    feed = store.add_feed("https://example.org/feed", tags=["news"])
+    store.apply_feed_update(feed.id, ParsedFeed("F", entries=entries(3)), now=NOW)
+    article_id = store.articles()[0].id
+    store.remove_feed(feed.id)
+    assert store.feeds() == []
+    with pytest.raises(ArticleNotFoundError):
+        store.article(article_id)
+
+
+def test_article_ids_are_never_reused(store):
+    feed = store.add_feed("https://example.org/feed")
+    store.apply_feed_update(feed.id, ParsedFeed("F", entries=entries(3)), now=NOW)
+    highest = max(a.id for a in store.articles())
+    store.remove_feed(feed.id)
+    again = store.add_feed("https://example.org/feed")
+    store.apply_feed_update(again.id, ParsedFeed("F", entries=entries(1)), now=NOW)
+    assert store.articles()[0].id > highest
+
+
+def test_filters_and_title_search(store):
+    feed = store.add_feed("https://example.org/feed", tags=["tech"])
+    other = store.add_feed("https://other.example/feed")
+    store.apply_feed_update(feed.id, ParsedFeed("F", entries=entries(3, prefix="rust")), now=NOW)
+    store.apply_feed_update(other.id, ParsedFeed("O", entries=entries(3, prefix="50%")), now=NOW)
+    assert {a.title for a in store.articles(ArticleFilter(search="RUST 1"))} == {"rust 1"}
+    assert len(store.articles(ArticleFilter(search="50%"))) == 3  # % is literal, not a wildcard
+    assert len(store.articles(ArticleFilter(search="_"))) == 0
+    assert len(store.articles(ArticleFilter(tag="tech"))) == 3
+    store.mark_feed_read(feed.id)
+    assert {a.feed_id for a in store.articles(ArticleFilter(unread=True))} == {other.id}
+
+
+def test_an_article_comes_with_its_body_and_lists_without(store):
+    feed = store.add_feed("https://example.org/feed")
+    store.apply_feed_update(feed.id, ParsedFeed("Feed title", entries=entries(1)), now=NOW)
+    listed = store.articles()[0]
+    assert listed.content == ""
+    full = store.article(listed.id)
+    assert full.content == "<p>Body of item 0</p>"
+    assert full.feed_title == "Feed title"
+
+
+def test_state_survives_reopening(tmp_path):
+    path = tmp_path / "state.sqlite3"
+    with Store(path) as store:
+        store.set_state("theme", "textual-light")
+    with Store(path) as store:
+        assert store.get_state("theme") == "textual-light"
+        assert store.get_state("missing", "default") == "default"

@@ -1,0 +1,556 @@
+"""The local archive: feeds, articles and bookmarks in one SQLite file.
+
+One ``Store`` per thread (sqlite3 connections are not shared across threads). The
+schema evolves through ``MIGRATIONS``, keyed on ``PRAGMA user_version``. Article lists
+are paged by keyset on ``(sort_time, id)`` so the millionth row costs what the first
+does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import ArticleNotFoundError, FeedNotFoundError, StoreError
+from .models import Article, Feed, ParsedEntry, ParsedFeed
+
+# Each entry moves the schema from version i to i + 1. Never edit a released step;
+# append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL DEFAULT '',
+        user_title TEXT,
+        site_url TEXT,
+        description TEXT NOT NULL DEFAULT '',
+        added_at INTEGER NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_checked INTEGER,
+        last_status TEXT,
+        last_error TEXT,
+        last_warning TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        retry_after INTEGER,
+        gone INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE feed_tags (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (feed_id, tag)
+    ) WITHOUT ROWID;
+    -- AUTOINCREMENT: article ids are handed to users and scripts, so they are never reused.
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        dedup_key TEXT NOT NULL,
+        guid TEXT,
+        link TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        author TEXT,
+        published INTEGER,
+        updated INTEGER,
+        summary TEXT NOT NULL DEFAULT '',
+        content TEXT NOT NULL DEFAULT '',
+        first_seen INTEGER NOT NULL,
+        sort_time INTEGER NOT NULL,
+        read INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (feed_id, dedup_key)
+    );
+    CREATE INDEX articles_by_feed ON articles (feed_id, sort_time DESC, id DESC);
+    CREATE INDEX articles_by_time ON articles (sort_time DESC, id DESC);
+    CREATE INDEX articles_unread ON articles (sort_time DESC, id DESC) WHERE read = 0;
+    CREATE TABLE bookmarks (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        note TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL
+    );
+    -- Small UI and CLI state (last selected feed, theme) that must survive restarts.
+    CREATE TABLE state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# A feed date more than this far ahead of when we first saw the item is not trusted
+# for ordering; otherwise one bogus "2099" item would sit on top forever.
+_FUTURE_SLACK = 24 * 3600
+
+_ARTICLE_COLUMNS = """
+    a.id, a.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url), f.url, a.title,
+    a.link, a.author, a.published, a.first_seen, a.read,
+    EXISTS (SELECT 1 FROM bookmarks b WHERE b.article_id = a.id), a.sort_time
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """Which articles a list shows."""
+
+    feed_id: int | None = None
+    unread: bool = False
+    bookmarked: bool = False
+    search: str | None = None
+    """Case-insensitive substring of the title."""
+    tag: str | None = None
+
+
+PageCursor = tuple[int, int]
+"""(sort_time, id) of the last article of the previous page."""
+
+
+def to_timestamp(value: datetime | None) -> int | None:
+    return None if value is None else int(value.timestamp())
+
+
+def from_timestamp(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def dedup_key(entry: ParsedEntry) -> str:
+    """The identity of an entry within its feed: guid, else link, else title and date."""
+    if entry.guid:
+        return "g:" + entry.guid
+    if entry.link:
+        return "l:" + entry.link
+    published = entry.published.isoformat() if entry.published else ""
+    digest = hashlib.sha1(f"{entry.title}\x00{published}".encode()).hexdigest()
+    return "h:" + digest
+
+
+class Store:
+    """A connection to the archive; close it when done.
+
+    A store belongs to the thread that opened it unless ``shared`` is set, in which case
+    the caller must serialise access (the UI holds a lock around it).
+    """
+
+    def __init__(self, path: str | Path, *, shared: bool = False) -> None:
+        self.path = Path(path)
+        self.created = False
+        """True when this open created the database (a first run)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=not shared
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the database {self.path}: {_reason(exc)}") from None
+        try:
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self.created = self._migrate() == 0
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(f"cannot use the database {self.path}: {_reason(exc)}") from None
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._db.execute("ROLLBACK")
+            raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
+
+    def _migrate(self) -> int:
+        """Bring the schema up to date; return the version found on opening."""
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the database {self.path} was written by a newer Broadsheet "
+                f"(schema {version}, this one knows {SCHEMA_VERSION})"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            # executescript commits first, so the migration and its version bump are
+            # wrapped in one explicit transaction of their own.
+            self._db.executescript(
+                f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\n"
+                f"PRAGMA user_version = {number + 1};\nCOMMIT;"
+            )
+        return version
+
+    @property
+    def schema_version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- feeds -------------------------------------------------------------------
+
+    def add_feed(
+        self, url: str, *, title: str = "", tags: Iterable[str] = (), now: datetime | None = None
+    ) -> Feed:
+        """Subscribe to ``url``; an existing subscription is returned unchanged."""
+        now_ts = to_timestamp(now or datetime.now(UTC))
+        with self.transaction() as db:
+            row = db.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+            if row is None:
+                cursor = db.execute(
+                    "INSERT INTO feeds (url, user_title, added_at) VALUES (?, ?, ?)",
+                    (url, title or None, now_ts),
+                )
+                feed_id = cursor.lastrowid
+                db.executemany(
+                    "INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
+                    [(feed_id, tag) for tag in tags if tag],
+                )
+            else:
+                feed_id = row[0]
+        return self.feed(feed_id)
+
+    def add_feeds(
+        self, feeds: Iterable[tuple[str, str, Sequence[str]]], *, now: datetime | None = None
+    ) -> int:
+        """Subscribe to many (url, title, tags) at once; return how many were new."""
+        now_ts = to_timestamp(now or datetime.now(UTC))
+        added = 0
+        with self.transaction() as db:
+            for url, title, tags in feeds:
+                cursor = db.execute(
+                    "INSERT OR IGNORE INTO feeds (url, user_title, added_at) VALUES (?, ?, ?)",
+                    (url, title or None, now_ts),
+                )
+                if cursor.rowcount:
+                    added += 1
+                    db.executemany(
+                        "INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
+                        [(cursor.lastrowid, tag) for tag in tags if tag],
+                    )
+        return added
+
+    def remove_feed(self, feed_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+
+    def feed(self, feed_id: int) -> Feed:
+        feeds = self._feeds("WHERE f.id = ?", (feed_id,))
+        if not feeds:
+            raise FeedNotFoundError(f"no feed with id {feed_id}")
+        return feeds[0]
+
+    def feed_by_url(self, url: str) -> Feed:
+        feeds = self._feeds("WHERE f.url = ?", (url,))
+        if not feeds:
+            raise FeedNotFoundError(f"not subscribed to {url}")
+        return feeds[0]
+
+    def feeds(self) -> list[Feed]:
+        """Every subscription, by title."""
+        return self._feeds("", ())
+
+    def _feeds(self, where: str, params: Sequence[object]) -> list[Feed]:
+        rows = self._db.execute(
+            f"""
+            SELECT f.id, f.url, COALESCE(f.user_title, f.title), f.site_url, f.description,
+                   f.added_at, f.last_checked, f.last_status, f.last_error, f.last_warning,
+                   f.gone, f.etag, f.last_modified,
+                   (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0),
+                   (SELECT count(*) FROM articles a WHERE a.feed_id = f.id),
+                   (SELECT group_concat(tag, char(31)) FROM
+                        (SELECT tag FROM feed_tags t WHERE t.feed_id = f.id ORDER BY tag))
+            FROM feeds f {where}
+            ORDER BY lower(COALESCE(f.user_title, NULLIF(f.title, ''), f.url)), f.id
+            """,
+            params,
+        ).fetchall()
+        return [
+            Feed(
+                id=r[0],
+                url=r[1],
+                title=r[2] or "",
+                site_url=r[3],
+                description=r[4],
+                added_at=from_timestamp(r[5]),
+                last_checked=from_timestamp(r[6]),
+                last_status=r[7],
+                last_error=r[8],
+                last_warning=r[9],
+                gone=bool(r[10]),
+                etag=r[11],
+                last_modified=r[12],
+                unread=r[13],
+                total=r[14],
+                tags=tuple(r[15].split("\x1f")) if r[15] else (),
+            )
+            for r in rows
+        ]
+
+    # -- refresh results -----------------------------------------------------------
+
+    def apply_feed_update(
+        self,
+        feed_id: int,
+        parsed: ParsedFeed,
+        *,
+        now: datetime,
+        status: str = "200",
+        etag: str | None = None,
+        last_modified: str | None = None,
+        new_url: str | None = None,
+    ) -> int:
+        """Store a freshly parsed feed in one transaction; return how many articles are new.
+
+        Known articles keep their id, read state and first-seen time; their text is
+        updated if the feed changed it.
+        """
+        now_ts = to_timestamp(now)
+        with self.transaction() as db:
+            seen: dict[str, int] = dict(
+                db.execute(
+                    "SELECT dedup_key, id FROM articles WHERE feed_id = ?", (feed_id,)
+                ).fetchall()
+            )
+            inserts: list[tuple[object, ...]] = []
+            updates: list[tuple[object, ...]] = []
+            batch: set[str] = set()
+            for entry in parsed.entries:
+                key = dedup_key(entry)
+                if key in batch:  # a feed that repeats a guid: the first copy wins
+                    continue
+                batch.add(key)
+                published = to_timestamp(entry.published or entry.updated)
+                fields = (
+                    entry.guid,
+                    entry.link,
+                    entry.title,
+                    entry.author,
+                    published,
+                    to_timestamp(entry.updated),
+                    entry.summary,
+                    entry.content,
+                )
+                if key in seen:
+                    updates.append((*fields, seen[key]))
+                else:
+                    sort_time = (
+                        published
+                        if published is not None and published <= now_ts + _FUTURE_SLACK
+                        else now_ts
+                    )
+                    inserts.append((feed_id, key, *fields, now_ts, sort_time))
+            db.executemany(
+                """INSERT INTO articles (feed_id, dedup_key, guid, link, title, author,
+                       published, updated, summary, content, first_seen, sort_time)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                inserts,
+            )
+            # Only rows whose text actually changed are rewritten, so a re-served feed
+            # costs reads, not writes.
+            db.executemany(
+                """UPDATE articles SET guid = ?1, link = ?2, title = ?3, author = ?4,
+                       published = ?5, updated = ?6, summary = ?7, content = ?8
+                   WHERE id = ?9 AND (title IS NOT ?3 OR link IS NOT ?2 OR author IS NOT ?4
+                       OR summary IS NOT ?7 OR content IS NOT ?8 OR published IS NOT ?5)""",
+                updates,
+            )
+            db.execute(
+                """UPDATE feeds SET title = ?, site_url = ?, description = ?, etag = ?,
+                       last_modified = ?, last_checked = ?, last_status = ?, last_error = NULL,
+                       last_warning = ?, failures = 0, retry_after = NULL, gone = 0
+                   WHERE id = ?""",
+                (
+                    parsed.title,
+                    parsed.link,
+                    parsed.description,
+                    etag,
+                    last_modified,
+                    now_ts,
+                    status,
+                    parsed.warning,
+                    feed_id,
+                ),
+            )
+            if new_url:
+                self._move_feed(db, feed_id, new_url)
+        return len(inserts)
+
+    def record_not_modified(
+        self,
+        feed_id: int,
+        *,
+        now: datetime,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        new_url: str | None = None,
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """UPDATE feeds SET last_checked = ?, last_status = '304', last_error = NULL,
+                       failures = 0, retry_after = NULL,
+                       etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified)
+                   WHERE id = ?""",
+                (to_timestamp(now), etag, last_modified, feed_id),
+            )
+            if new_url:
+                self._move_feed(db, feed_id, new_url)
+
+    def record_failure(
+        self,
+        feed_id: int,
+        error: str,
+        *,
+        now: datetime,
+        status: str = "error",
+        gone: bool = False,
+        retry_after: datetime | None = None,
+    ) -> None:
+        """Note why a refresh failed; the feed's articles stay as they were."""
+        with self.transaction() as db:
+            db.execute(
+                """UPDATE feeds SET last_checked = ?, last_status = ?, last_error = ?,
+                       failures = failures + 1, retry_after = ?, gone = ?
+                   WHERE id = ?""",
+                (to_timestamp(now), status, error, to_timestamp(retry_after), int(gone), feed_id),
+            )
+
+    @staticmethod
+    def _move_feed(db: sqlite3.Connection, feed_id: int, new_url: str) -> None:
+        # A permanent redirect to an address we already follow separately keeps both.
+        db.execute(
+            "UPDATE OR IGNORE feeds SET url = ? WHERE id = ?",
+            (new_url, feed_id),
+        )
+
+    def retry_after(self, feed_id: int) -> datetime | None:
+        row = self._db.execute("SELECT retry_after FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        return from_timestamp(row[0]) if row else None
+
+    # -- articles ------------------------------------------------------------------
+
+    def articles(
+        self,
+        which: ArticleFilter | None = None,
+        *,
+        limit: int = 100,
+        after: PageCursor | None = None,
+    ) -> list[Article]:
+        """One page of articles, newest first, without their bodies.
+
+        Pass the ``(sort_time, id)`` of the last article as ``after`` for the next page.
+        """
+        which = which or ArticleFilter()
+        clauses: list[str] = []
+        params: list[object] = []
+        if which.feed_id is not None:
+            clauses.append("a.feed_id = ?")
+            params.append(which.feed_id)
+        if which.unread:
+            clauses.append("a.read = 0")
+        if which.bookmarked:
+            clauses.append("a.id IN (SELECT article_id FROM bookmarks)")
+        if which.tag:
+            clauses.append("a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)")
+            params.append(which.tag)
+        if which.search:
+            clauses.append("a.title LIKE ? ESCAPE '\\'")
+            params.append("%" + _escape_like(which.search) + "%")
+        if after is not None:
+            clauses.append("(a.sort_time, a.id) < (?, ?)")
+            params.extend(after)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self._db.execute(
+            f"""SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id
+                {where} ORDER BY a.sort_time DESC, a.id DESC LIMIT ?""",
+            (*params, limit),
+        ).fetchall()
+        return [_article(row) for row in rows]
+
+    def article(self, article_id: int) -> Article:
+        """One article with its body."""
+        row = self._db.execute(
+            f"""SELECT {_ARTICLE_COLUMNS}, a.summary, a.content
+                FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?""",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise ArticleNotFoundError(f"no article with id {article_id}")
+        return _article(row[:-2], summary=row[-2], content=row[-1])
+
+    def article_by_link(self, link: str) -> Article | None:
+        row = self._db.execute(
+            "SELECT id FROM articles WHERE link = ? ORDER BY id DESC LIMIT 1", (link,)
+        ).fetchone()
+        return self.article(row[0]) if row else None
+
+    def set_read(self, article_ids: Iterable[int], read: bool = True) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE articles SET read = ? WHERE id = ?",
+                [(int(read), article_id) for article_id in article_ids],
+            )
+
+    def mark_feed_read(self, feed_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE articles SET read = 1 WHERE feed_id = ? AND read = 0", (feed_id,))
+
+    # -- small persistent state --------------------------------------------------
+
+    def get_state(self, key: str, default: str | None = None) -> str | None:
+        row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_state(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO state (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+
+def _article(row: Sequence[object], *, summary: str = "", content: str = "") -> Article:
+    return Article(
+        id=row[0],
+        feed_id=row[1],
+        feed_title=row[2],
+        feed_url=row[3],
+        title=row[4],
+        link=row[5],
+        author=row[6],
+        published=from_timestamp(row[7]),
+        first_seen=from_timestamp(row[8]),
+        read=bool(row[9]),
+        bookmarked=bool(row[10]),
+        sort_time=row[11],
+        summary=summary,
+        content=content,
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
