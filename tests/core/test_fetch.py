@@ -379,3 +379,14 @@ async def test_hundreds_of_concurrent_fetches(feed_server):
         )
     assert all(r.content == SAMPLE_BYTES for r in results)
     assert feed_server.count(status=200) == 300
+
+
+def test_status_errors_survive_pickling_with_their_details():
+    import pickle
+    from datetime import UTC, datetime
+
+    from tui.core.errors import HTTPStatusError
+
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    error = pickle.loads(pickle.dumps(HTTPStatusError("HTTP 429", 429, retry_after=when)))
+    assert (error.message, error.status, error.retry_after) == ("HTTP 429", 429, when)

@@ -46,6 +46,15 @@ class HTTPStatusError(FetchError):
         self.retry_after = retry_after
         """When the server asked us to come back (429/503 ``Retry-After``), in UTC."""
 
+    def __reduce__(self):  # keyword-only state would be lost crossing a process boundary
+        return (_rebuild_status_error, (self.message, self.status, self.retry_after))
+
+
+def _rebuild_status_error(
+    message: str, status: int, retry_after: datetime | None
+) -> HTTPStatusError:
+    return HTTPStatusError(message, status, retry_after=retry_after)
+
 
 class TooLargeError(FetchError):
     """The response body exceeded the configured size cap."""

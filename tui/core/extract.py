@@ -1,0 +1,623 @@
+"""HTML -> readable plain text.
+
+Feed bodies (``clean_text``) and whole article pages (``extract_article``) are turned
+into paragraphs separated by blank lines. Scripts, styles, navigation and figure
+captions are dropped, and so are the boilerplate lines that survive markup-level
+cleaning: subscribe and sign-in prompts, photo captions and credits, share, "read more"
+and related-links lines, advertisement labels and cookie notices (``strip_boilerplate``).
+Everything that comes out is terminal-safe.
+
+Page extraction uses trafilatura, imported on first use so that starting the CLI or
+the app does not pay for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from typing import NamedTuple
+
+from .textsafe import strip_controls
+
+_BLOCKS = frozenset(
+    [
+        "address",
+        "article",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tr",
+        "ul",
+    ]
+)
+# Content that is never article text.
+_SKIPPED = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "iframe",
+        "object",
+        "nav",
+        "footer",
+        "aside",
+        "form",
+        "button",
+        "figcaption",
+        "select",
+        "textarea",
+        "head",
+    ]
+)
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+_HTML_HINT = re.compile(r"<\s*(?:p|br|div|a|span|em|strong|b|i|ul|ol|li|h\d|img|html|body)\b", re.I)
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self._current: list[str] = []
+        self._skip_depth = 0
+        self._pre_depth = 0
+
+    def _flush(self) -> None:
+        text = "".join(self._current)
+        if not self._pre_depth:
+            text = _SPACES.sub(" ", text.replace("\n", " ")).strip()
+        if text.strip():
+            self.paragraphs.append(text)
+        self._current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            if tag not in _VOID:
+                self._skip_depth += 1
+            return
+        if self._skip_depth:
+            return
+        if tag in _BLOCKS:
+            self._flush()
+        if tag == "li":
+            self._current.append("• ")
+        elif tag == "pre":
+            self._pre_depth += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS and not self._skip_depth:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self._skip_depth = max(0, self._skip_depth - 1)
+            return
+        if self._skip_depth:
+            return
+        if tag in _BLOCKS:
+            self._flush()
+        if tag == "pre":
+            self._pre_depth = max(0, self._pre_depth - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip_depth:
+            self._current.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(_HTML_HINT.search(text[:4096]))
+
+
+def html_to_paragraphs(html: str) -> list[str]:
+    """The text of ``html`` as a list of paragraphs."""
+    collector = _TextCollector()
+    collector.feed(strip_controls(html))
+    collector.close()
+    return collector.paragraphs
+
+
+# --- Boilerplate -------------------------------------------------------------------------
+#
+# Each rule is a pattern for a short standalone line; a paragraph longer than a rule's
+# word limit is never touched by it, so article sentences that merely mention
+# "subscribe" or "cookies" survive. Patterns are matched case-insensitively against the
+# paragraph with its white space collapsed.
+
+_WORD = re.compile(r"\w+")
+_I = re.IGNORECASE
+
+
+class _Rule(NamedTuple):
+    limit: int
+    """Longest paragraph, in words, that the rule may remove."""
+    find: Callable[[str], re.Match[str] | None]
+    """``match`` or ``search`` of the rule's compiled patterns."""
+    needles: tuple[str, ...]
+    """Lowercase substrings of which one must occur before the pattern is tried (speed)."""
+
+
+def _rule(limit: int, *patterns: str, needles: str = "") -> _Rule:
+    """Patterns that all start with ``^`` are tried with ``match`` (one position only)."""
+    anchored = all(p.startswith("^") for p in patterns)
+    if anchored:
+        patterns = tuple(p[1:] for p in patterns)
+    compiled = re.compile("|".join(f"(?:{p})" for p in patterns), _I)
+    return _Rule(limit, compiled.match if anchored else compiled.search, _needles(needles))
+
+
+def _needles(needles: str) -> tuple[str, ...]:
+    return tuple(needles.split("|")) if needles else ()
+
+
+# Prompt verbs that open a sign-up or follow line.
+_PROMPT_START = (
+    r"^(?:get|sign|subscribe|join|receive|want|like|love|enjoy|stay|never|don[’']?t|"
+    r"be the first|for more|click|tap|enter|start|follow|keep up|want more|interested)\b"
+)
+_RULES: list[_Rule] = [
+    # Subscribe / sign-in / paywall prompts.
+    _rule(
+        20,
+        r"^(?:subscribe|sign up|sign in|log ?in|register)(?:\b|$)",
+        r"^(?:join|subscribe|register) (?:now|today|for free|free)\b",
+    ),
+    _rule(
+        30,
+        r"^(?:start|create|get|try|activate|claim|unlock|open)\b.{0,60}"
+        r"\b(?:free|premium|digital|unlimited) (?:account|trial|access|subscription)",
+        r"^continue reading(?: the main story| below)?\W*$",
+    ),
+    _rule(
+        30,
+        r"\balready (?:a |an )?(?:subscriber|member|registered)\b",
+        r"\balready have an account\b",
+        r"\bprint subscriber\b",
+        needles="already|print subscriber",
+    ),
+    _rule(
+        30,
+        r"\b(?:premium|exclusive|subscriber[- ]only) (?:stories|articles|content)\b",
+        r"\bsign (?:in|up) (?:to|for) (?:continue|keep|read|access|unlock|get|receive)\b",
+        r"\b(?:continue|keep) reading\b.{0,60}\b(?:sign|subscri|log in|register|account)",
+        r"\bsubscri(?:be|ption|bing)\b.{0,40}\b(?:now|today|only|per|a month)\b.{0,40}[$£€]",
+        needles="premium|exclusive|only|sign|reading|subscri",
+    ),
+    _rule(35, rf"{_PROMPT_START}.{{0,120}}\b(?:newsletters?|inbox)\b"),
+    _rule(
+        35,
+        r"\bnewsletters?\b.{0,80}\b(?:to|in|into) your inbox\b",
+        r"\b(?:to|in|into) your inbox\b.{0,80}\bnewsletters?\b",
+        r"\bour\b.{0,30}\bnewsletters?\b.{0,40}\b(?:sign|subscri|free)",
+        r"\bsign(?:ing)? up\b.{0,60}\bnewsletters?\b",
+        needles="newsletter",
+    ),
+    _rule(
+        40,
+        r"\byou(?:[’']ve| have) (?:reached|read|used)\b.{0,40}\b(?:free|limit)\b",
+        r"\bthis (?:article|content|story) is (?:for|only available to|reserved for|exclusive to)"
+        r" (?:subscribers|members)\b",
+        needles="free|limit|subscribers|members",
+    ),
+    _rule(
+        70,
+        r"^if you (?:enjoyed|liked|value|appreciate|found)\b.{0,120}"
+        r"\b(?:join|subscri|support|donat|member)",
+        r"^(?:please )?(?:support|help fund|donate to) (?:our|independent|quality) journalism\b",
+    ),
+    _rule(70, r"\bfor your personal,? non-?commercial use\b", needles="commercial use"),
+    # Photo captions and credits.
+    _rule(
+        60,
+        r"^(?:photo(?:graph)?s?|images?|pictures?|pictured|video|illustrations?|graphic|"
+        r"credits?|caption)(?: credits?| by| courtesy(?: of)?| source)?\s*[:|©]",
+        r"^\(?(?:photo(?:graph)?s?|images?|pictures?) (?:by|courtesy of|credits?|source)\b",
+        r"^copyright\b",
+    ),
+    _rule(
+        12,
+        r"\bgetty images\b|\bshutterstock\b|\bistock(?:photo)?\b|\bap photo\b|©|\(c\) \d{4}",
+        r"\ball rights reserved\b",
+        needles="getty|shutterstock|istock|ap photo|©|(c)|rights reserved",
+    ),
+    # Share, follow and contact lines.
+    _rule(
+        15,
+        r"^share (?:this|the) (?:story|article|post|page)\b",
+        r"^have a (?:news )?tip\b",
+    ),
+    _rule(
+        15,
+        r"\blike this (?:story|article)\b",
+        r"\bshare (?:this|it) (?:with|on)\b",
+        needles="like this|share",
+    ),
+    _rule(
+        30,
+        r"^follow\b.{0,120}\b(?:on|at|via) (?:twitter|facebook|instagram|youtube|tiktok|"
+        r"linkedin|threads|bluesky|mastodon|https?://|@)",
+        r"^follow (?:us|me|him|her|them)\b",
+        r"^(?:e-?mail|contact|reach|write to)\b.{0,80}(?:\S@\w|\btwitter\b)",
+    ),
+    # Read more / related links (a prefixed link line; headings alone: _LINK_HEADING).
+    _rule(
+        25,
+        r"^\[?(?:read more|read also|also read|read next|see more|see also|also see|more|"
+        r"related(?: \w+)?|recommended|watch|listen|more on this|more on|also on|also)"
+        r"\s*[:|»>–—]\s*\S",
+        r"^also on \S+\.\w+\b",
+    ),
+    # Advertisement labels.
+    _rule(
+        8,
+        r"^(?:advertisements?|advertising|advert|ads?|sponsored(?: content)?|paid content|"
+        r"promoted(?: content)?|partner content|(?:story|article|content) continues below"
+        r"(?: advertisement)?|continue reading below|scroll (?:down )?to continue"
+        r"(?: with content)?|skip (?:ad|advert(?:isement)?))\W*$",
+    ),
+    # Cookie notices.
+    _rule(
+        80,
+        r"\b(?:we|this (?:web)?site|our (?:web)?site|our partners) uses? cookies\b",
+        r"\bby (?:continuing|clicking|using)\b.{0,80}\b(?:cookies|privacy policy)\b",
+        r"^(?:accept|reject|allow|manage|decline)(?: all)? cookies\b",
+        r"\bcookie (?:policy|settings|preferences|notice|consent)\b.{0,80}"
+        r"\b(?:you|your|accept|agree|consent|continu|manage)",
+        r"\b(?:you|your)\b.{0,80}\bcookie (?:policy|settings|preferences|notice|consent)\b",
+        needles="cookie|privacy policy",
+    ),
+    # Comment prompts, page furniture, tags, timestamps and reporting credits.
+    _rule(
+        8,
+        r"^(?:\d+\s+)?(?:comments?|responses?|replies|reactions)\W*$",
+        r"^(?:leave|post|add|write|view|show|hide|read|see|load)(?: a| the| all| \d+| more)?"
+        r" (?:comments?|reply|replies|responses?)\b",
+        r"^(?:join the (?:conversation|discussion)|tell us what you think|comments? (?:are|have "
+        r"been) closed)\b",
+        r"^(?:skip to (?:main )?content|back to top|toggle navigation|loading(?:\.\.\.|…)?|"
+        r"print(?: this)?(?: article| page)?|next article|previous article)\W*$",
+        r"^(?:tags?|topics?|filed under|categories|category|keywords)\W*$",
+        r"^source\s*:",
+        r"^\d+\s*(?:-|–)?\s*min(?:ute)?s?\s+read\W*$|^reading time\b",
+    ),
+    _rule(40, r"^(?:tags?|topics?|filed under|categories|category|keywords)\s*:"),
+    _rule(
+        12,
+        r"^\(?(?:updated|published|posted|last updated|last modified|first published|modified)"
+        r"\b(?=.*\d)",
+    ),
+    _rule(50, r"^\(?(?:additional )?(?:reporting|writing|editing|research) by\b"),
+    _rule(
+        50,
+        r"\bcontributed (?:reporting|to this (?:report|story|article))\b",
+        needles="contributed",
+    ),
+]
+
+# A heading alone on its line that opens a block of links to other stories.
+_LINK_HEADING = re.compile(
+    r"^(?:related(?: (?:posts?|articles?|stories|content|coverage|reading|links|news|topics|"
+    r"videos?))?|read more|read also|also read|read next|more reading|further reading|"
+    r"see also|see more|more(?: (?:from|on|in|like this|stories|news)\b.{0,40})?|"
+    r"you (?:may|might) also (?:like|enjoy|be interested in)|recommended(?: for you| reading|"
+    r" stories| articles)?|most (?:read|popular|viewed|shared)\b.{0,40}|trending(?: now| stories)?|"
+    r"don[’']?t miss|top stories|latest (?:news|stories|videos)|editor[’']?s picks?|"
+    r"what to read next|up next|popular (?:now|stories)|also|in other news|more to explore)"
+    r"\W*$",
+    _I,
+)
+_SHARE_SIGNAL = frozenset(
+    "share tweet facebook twitter whatsapp linkedin reddit pinterest flipboard telegram "
+    "messenger email print comments comment copy".split()
+)
+_SHARE_WORDS = _SHARE_SIGNAL | frozenset(
+    "this article story post page on via e mail link it x sms pin save the to with a friend "
+    "friends show hide view leave reply more options".split()
+)
+_CLICK_TO_TWEET = re.compile(r"\s*click to tweet\s*$", _I)
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)]$")
+_PARENTHESISED_TAIL = re.compile(r"\(([^()]{2,160})\)\W*$")
+_CREDIT_WORDS = re.compile(
+    r"\b(?:photo|photos|photograph|credit|courtesy|getty|shutterstock|istock)\b", _I
+)
+_AGENCIES = re.compile(
+    r"\b(?:AP|AFP|Reuters|EPA|TNS|Pool|Bloomberg|Xinhua|UPI|Anadolu|PA|NASA|ESA|Sipa|"
+    r"Polaris|ZUMA|SOPA|Alamy)\b"
+)
+# A headline ending in an all-caps section tag, "... [VIDEO]": a link to another story.
+_TAGGED_LINK = re.compile(r"\[[A-Z]{3,}\]\W*$")
+_TABLE_DEBRIS = re.compile(r"^[|\s]*$")
+_LIST_ITEM = re.compile(r"^[•\-*–]\s")
+
+
+def _is_caption(paragraph: str, words: int) -> bool:
+    """A caption that ends in a parenthesised credit, e.g. "(Jane Doe/AFP/Getty Images)"."""
+    if words > 90:
+        return False
+    tail = _PARENTHESISED_TAIL.search(paragraph)
+    if not tail:
+        return False
+    inner = tail.group(1)
+    return bool(_CREDIT_WORDS.search(inner)) or ("/" in inner and bool(_AGENCIES.search(inner)))
+
+
+def _is_share_line(words: list[str]) -> bool:
+    lowered = [w.lower() for w in words]
+    return (
+        0 < len(lowered) <= 12
+        and all(w in _SHARE_WORDS or w.isdigit() for w in lowered)
+        and any(w in _SHARE_SIGNAL for w in lowered)
+    )
+
+
+def _headline_like(paragraph: str, words: int) -> bool:
+    return words <= 20 and (not _SENTENCE_END.search(paragraph) or paragraph.endswith(")"))
+
+
+def is_boilerplate(paragraph: str) -> bool:
+    """True when ``paragraph`` is a standalone prompt, caption, credit or link line."""
+    text = _SPACES.sub(" ", paragraph).strip()
+    words = _WORD.findall(text)
+    if not words:
+        return bool(_TABLE_DEBRIS.match(text))
+    count = len(words)
+    if _is_share_line(words) or _is_caption(text, count):
+        return True
+    if count <= 25 and _TAGGED_LINK.search(text):
+        return True
+    lowered = text.lower()
+    return any(
+        count <= rule.limit
+        and (not rule.needles or any(needle in lowered for needle in rule.needles))
+        and rule.find(text)
+        for rule in _RULES
+    )
+
+
+def strip_boilerplate(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` without prompts, captions, credits, share and related-links lines.
+
+    A heading such as "Related" or "You may also like" takes the headline-like lines
+    and list items that follow it; a "Read more: ..." line takes the list items after it.
+    """
+    kept: list[str] = []
+    after_heading = after_link = False
+    for paragraph in paragraphs:
+        text = _CLICK_TO_TWEET.sub("", paragraph).strip()
+        if not text:
+            continue
+        words = len(_WORD.findall(text))
+        if _LINK_HEADING.match(text):
+            after_heading, after_link = True, False
+            continue
+        if after_heading and (_LIST_ITEM.match(text) or _headline_like(text, words)):
+            continue
+        if after_link and _LIST_ITEM.match(text) and words <= 25:
+            continue
+        after_heading = after_link = False
+        if is_boilerplate(text):
+            after_link = True
+            continue
+        kept.append(text)
+    return kept
+
+
+# --- Plain text and feed bodies ---------------------------------------------------------
+
+_LINE_END = re.compile(r"[.!?…:)\"”’»]$")
+
+
+def _block_lines(block: str) -> list[str]:
+    """A plain-text block's lines joined into paragraphs, less standalone boilerplate lines.
+
+    Text copied from a browser keeps a caption or a paywall prompt on its own line inside
+    a block; a line counts as standalone when it starts the block or follows a line that
+    ended a sentence, and ends a sentence itself (or the block).
+    """
+    lines = [_SPACES.sub(" ", line).strip() for line in block.split("\n")]
+    lines = [line for line in lines if line]
+    runs: list[list[str]] = [[]]
+    for index, line in enumerate(lines):
+        starts = index == 0 or bool(_LINE_END.search(lines[index - 1]))
+        ends = index == len(lines) - 1 or bool(_LINE_END.search(line))
+        if starts and ends and len(lines) > 1 and not strip_boilerplate([line]):
+            runs.append([])
+            continue
+        runs[-1].append(line)
+    return [" ".join(run) for run in runs if run]
+
+
+def text_to_paragraphs(text: str) -> list[str]:
+    """Plain text split on blank lines, each paragraph's lines joined."""
+    text = strip_controls(text)
+    blocks = re.split(r"\n\s*\n", text)
+    return [paragraph for block in blocks if block.strip() for paragraph in _block_lines(block)]
+
+
+def clean_text(body: str) -> str:
+    """Readable text of an HTML or plain-text body: paragraphs separated by blank lines."""
+    paragraphs = html_to_paragraphs(body) if looks_like_html(body) else text_to_paragraphs(body)
+    return _SURROGATES.sub("", "\n\n".join(strip_boilerplate(paragraphs)))
+
+
+# --- Whole pages ------------------------------------------------------------------------
+
+_TITLE_SOURCES = re.compile(
+    r"<title[^>]*>(.*?)</title>"
+    r"|<meta\s[^>]*?(?:property|name)=[\"'](?:og:title|twitter:title)[\"'][^>]*>"
+    r"|<h1[^>]*>(.*?)</h1>",
+    re.IGNORECASE | re.DOTALL,
+)
+_CONTENT_ATTR = re.compile(r"content=[\"']([^\"']*)[\"']", re.IGNORECASE)
+_TAGS = re.compile(r"<[^>]*>")
+_DATE_HINT = re.compile(r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}:\d\d\b")
+# Below this many words, precision mode probably kept a notice rather than the article.
+_SHORT_ARTICLE_WORDS = 50
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_BINARY_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+
+
+def _normal_words(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _page_titles(html: str) -> list[str]:
+    """The page's <title>, og:title / twitter:title and <h1> texts, as lowercase words."""
+    titles = []
+    for match in _TITLE_SOURCES.finditer(html[:300_000]):
+        if match.group(1) is not None:
+            raw = match.group(1)
+        elif match.group(2) is not None:
+            raw = match.group(2)
+        else:
+            content = _CONTENT_ATTR.search(match.group(0))
+            raw = content.group(1) if content else ""
+        words = _normal_words(_TAGS.sub(" ", raw))
+        if words:
+            titles.append(words)
+        if len(titles) >= 8:
+            break
+    return titles
+
+
+def _drop_heading_lines(paragraphs: list[str], titles: list[str]) -> list[str]:
+    """Leading lines that repeat the page title, or give only a date and time."""
+    start = 0
+    while start < min(len(paragraphs), 3):
+        line = paragraphs[start]
+        words = _normal_words(line)
+        if not words:
+            start += 1
+            continue
+        repeats_title = any(words in title for title in titles) and len(words.split()) >= 2
+        dateline = (
+            len(words.split()) <= 12
+            and bool(_DATE_HINT.search(line))
+            and not line.rstrip().endswith((".", "!", "?", '"', "”"))
+        )
+        if not (repeats_title or dateline):
+            break
+        start += 1
+    return paragraphs[start:]
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    odd = len(_BINARY_CHARS.findall(sample))
+    return odd >= 8 and odd > len(sample) * 0.1
+
+
+def _trafilatura_paragraphs(html: str, url: str | None, *, precision: bool) -> list[str]:
+    import trafilatura  # noqa: PLC0415 - heavy, imported on first use
+
+    text = trafilatura.extract(
+        html,
+        url=url,
+        output_format="txt",
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        favor_precision=precision,
+        favor_recall=not precision,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    paragraphs = []
+    for line in (text or "").split("\n"):
+        line = _SPACES.sub(" ", line).strip()
+        if line.startswith("- "):
+            line = "• " + line[2:]
+        if line:
+            paragraphs.append(line)
+    return paragraphs
+
+
+def extract_article(html: str, url: str | None = None) -> str:
+    """The main text of a whole web page, as paragraphs separated by blank lines.
+
+    Navigation, advertisements, related links, comments, newsletter boxes, cookie banners
+    and scripts go; so do the boilerplate lines of ``strip_boilerplate`` and a leading
+    repeat of the headline. Never raises: a page with no article text gives "".
+    """
+    try:
+        if isinstance(html, bytes | bytearray):
+            html = bytes(html).decode("utf-8", errors="replace")
+        if not isinstance(html, str) or not html.strip() or _looks_binary(html):
+            return ""
+        html = strip_controls(html)
+        if not looks_like_html(html):
+            return clean_text(html)
+        paragraphs = _article_paragraphs(html, url)
+    except Exception:  # noqa: BLE001 - any parser failure means "no article"
+        return ""
+    return _SURROGATES.sub("", strip_controls("\n\n".join(paragraphs)))
+
+
+def _article_paragraphs(html: str, url: str | None) -> list[str]:
+    """Trafilatura in precision mode; then, when that leaves almost nothing (a page whose
+    text it took for boilerplate), its recall mode if that finds a real article; then
+    the sentences of a plain walk over the markup."""
+    titles = _page_titles(html)
+
+    def cleaned(paragraphs: list[str]) -> list[str]:
+        return strip_boilerplate(_drop_heading_lines(paragraphs, titles))
+
+    best = cleaned(_trafilatura_paragraphs(html, url, precision=True))
+    found = _word_count(best)
+    if found < _SHORT_ARTICLE_WORDS:
+        recall = cleaned(_trafilatura_paragraphs(html, url, precision=False))
+        if _word_count(recall) >= max(_SHORT_ARTICLE_WORDS, 2 * found):
+            best = recall
+    if not best:
+        best = [p for p in cleaned(html_to_paragraphs(html)) if _sentence_like(p)]
+    return best
+
+
+def _sentence_like(paragraph: str) -> bool:
+    """Not a menu item: several words, or a line that ends like a sentence."""
+    return len(_WORD.findall(paragraph)) >= 6 or paragraph.rstrip().endswith((".", "!", "?"))
+
+
+def _word_count(paragraphs: list[str]) -> int:
+    return sum(len(_WORD.findall(p)) for p in paragraphs)

@@ -1,0 +1,330 @@
+"""Refreshing and subscribing: fetch -> parse (process pool) -> one transaction per feed.
+
+Everything here is plain asyncio with progress callbacks, so the CLI runs it with
+``asyncio.run`` and the UI runs it in a thread worker; neither knows about the other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from .config import FetchSettings, ParseSettings
+from .discover import find_feed_links
+from .errors import BroadsheetError, FetchError, HTTPStatusError, NotAFeedError
+from .fetch import Fetcher, FetchLimits
+from .models import Feed, FetchResult, ParsedFeed, RefreshProgress
+from .parsepool import ParseLimits, ParserPool
+from .store import Store
+
+BUNDLED_SCHEME = "broadsheet:"
+WELCOME_URL = "broadsheet:welcome"
+_BUNDLED_FILES = {WELCOME_URL: "welcome.xml"}
+
+ProgressCallback = Callable[[RefreshProgress], None]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """What happened to one feed during a refresh."""
+
+    url: str
+    status: str
+    """``updated``, ``not_modified``, ``failed`` or ``skipped``."""
+    new_articles: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshReport:
+    """Totals of a refresh, in the shape ``refresh --json`` prints."""
+
+    outcomes: tuple[FeedOutcome, ...] = field(default_factory=tuple)
+
+    def _count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def updated(self) -> int:
+        return self._count("updated")
+
+    @property
+    def not_modified(self) -> int:
+        return self._count("not_modified")
+
+    @property
+    def failed(self) -> int:
+        return self._count("failed")
+
+    @property
+    def skipped(self) -> int:
+        return self._count("skipped")
+
+    @property
+    def new_articles(self) -> int:
+        return sum(outcome.new_articles for outcome in self.outcomes)
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        return [(o.url, o.error or "") for o in self.outcomes if o.status == "failed"]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "feeds": len(self.outcomes),
+            "updated": self.updated,
+            "not_modified": self.not_modified,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "new_articles": self.new_articles,
+            "errors": [{"url": url, "error": error} for url, error in self.errors],
+        }
+
+
+def bundled_feed(url: str) -> bytes:
+    """The bytes of a feed shipped inside the package (read from it, never the network)."""
+    name = _BUNDLED_FILES.get(url)
+    if name is None:
+        raise FetchError(f"no bundled feed called {url}")
+    return resources.files("tui.data").joinpath(name).read_bytes()
+
+
+def seed_welcome(store: Store, now: datetime | None = None) -> Feed:
+    """Subscribe a fresh archive to the bundled welcome feed and load its articles."""
+    from .parse import parse_feed  # our own trusted file: no pool needed
+
+    feed = store.add_feed(WELCOME_URL, tags=("broadsheet",))
+    content = bundled_feed(WELCOME_URL)
+    parsed = parse_feed(content, {"content-type": "application/rss+xml"})
+    store.apply_feed_update(
+        feed.id,
+        parsed,
+        now=now or datetime.now(UTC),
+        status="bundled",
+        etag=hashlib.sha1(content).hexdigest(),
+    )
+    return store.feed(feed.id)
+
+
+def fetch_limits(settings: FetchSettings) -> FetchLimits:
+    return FetchLimits(**asdict(settings))
+
+
+def parse_limits(settings: ParseSettings) -> ParseLimits:
+    return ParseLimits(**asdict(settings))
+
+
+class Refresher:
+    """Refreshes feeds into a store; one instance per refresh run."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        fetch: FetchSettings | None = None,
+        parse: ParseSettings | None = None,
+        pool: ParserPool | None = None,
+    ) -> None:
+        self.store = store
+        self._fetch_limits = fetch_limits(fetch or FetchSettings())
+        self._own_pool = pool is None
+        self._pool = pool or ParserPool(parse_limits(parse or ParseSettings()))
+
+    def close(self) -> None:
+        if self._own_pool:
+            self._pool.close()
+
+    async def refresh(
+        self,
+        feeds: Sequence[Feed],
+        *,
+        force: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> RefreshReport:
+        """Fetch, parse and store each feed; a failing feed never stops the others."""
+        total = len(feeds)
+        outcomes: list[FeedOutcome] = []
+        errors = 0
+        new = 0
+
+        def report(current: str | None) -> None:
+            if progress is not None:
+                progress(RefreshProgress(len(outcomes), total, errors, new, current))
+
+        report(None)
+        async with Fetcher(self._fetch_limits) as fetcher:
+
+            async def run(feed: Feed) -> None:
+                nonlocal errors, new
+                outcome = await self._refresh_one(fetcher, feed, force=force)
+                outcomes.append(outcome)
+                errors += outcome.status == "failed"
+                new += outcome.new_articles
+                report(feed.url)
+
+            await asyncio.gather(*(run(feed) for feed in feeds))
+        order = {feed.url: index for index, feed in enumerate(feeds)}
+        outcomes.sort(key=lambda outcome: order.get(outcome.url, total))
+        return RefreshReport(tuple(outcomes))
+
+    async def _refresh_one(self, fetcher: Fetcher, feed: Feed, *, force: bool) -> FeedOutcome:
+        now = datetime.now(UTC)
+        if not force:
+            retry_after = self.store.retry_after(feed.id)
+            if feed.gone or (retry_after is not None and retry_after > now):
+                return FeedOutcome(feed.url, "skipped")
+        try:
+            result = await self._fetch(fetcher, feed)
+        except HTTPStatusError as exc:
+            self.store.record_failure(
+                feed.id,
+                exc.message,
+                now=now,
+                status=str(exc.status),
+                gone=exc.status == 410,
+                retry_after=getattr(exc, "retry_after", None),
+            )
+            return FeedOutcome(feed.url, "failed", error=exc.message)
+        except BroadsheetError as exc:
+            self.store.record_failure(feed.id, exc.message, now=now)
+            return FeedOutcome(feed.url, "failed", error=exc.message)
+
+        if result.not_modified:
+            self.store.record_not_modified(
+                feed.id,
+                now=now,
+                etag=result.etag,
+                last_modified=result.last_modified,
+                new_url=result.permanent_url,
+            )
+            return FeedOutcome(feed.url, "not_modified")
+        try:
+            parsed = await self._pool.parse(result.content or b"", result.headers, result.final_url)
+            added = self.store.apply_feed_update(
+                feed.id,
+                parsed,
+                now=now,
+                status=str(result.status),
+                etag=result.etag,
+                last_modified=result.last_modified,
+                new_url=result.permanent_url,
+            )
+        except BroadsheetError as exc:
+            self.store.record_failure(feed.id, exc.message, now=now, status=str(result.status))
+            return FeedOutcome(feed.url, "failed", error=exc.message)
+        return FeedOutcome(feed.url, "updated", new_articles=added)
+
+    async def _fetch(self, fetcher: Fetcher, feed: Feed) -> FetchResult:
+        if feed.url.startswith(BUNDLED_SCHEME):
+            # Bundled feeds change only when Broadsheet is upgraded: a content hash
+            # stands in for the ETag so an unchanged file is "not modified".
+            content = bundled_feed(feed.url)
+            etag = hashlib.sha1(content).hexdigest()
+            if feed.etag == etag:
+                return FetchResult(feed.url, feed.url, 304, etag=etag)
+            return FetchResult(feed.url, feed.url, 200, content, etag=etag)
+        return await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+
+
+def refresh(
+    store: Store,
+    feeds: Sequence[Feed],
+    *,
+    fetch: FetchSettings | None = None,
+    parse: ParseSettings | None = None,
+    force: bool = False,
+    progress: ProgressCallback | None = None,
+) -> RefreshReport:
+    """Run a whole refresh on a private event loop (for the CLI and thread workers)."""
+    refresher = Refresher(store, fetch=fetch, parse=parse)
+    try:
+        return asyncio.run(refresher.refresh(feeds, force=force, progress=progress))
+    finally:
+        refresher.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """The result of subscribing: the feed and how many articles came with it."""
+
+    feed: Feed
+    new_articles: int
+    discovered_from: str | None = None
+    """The web page the feed was found on, when the URL given was a page."""
+
+
+async def find_feed(
+    fetcher: Fetcher, pool: ParserPool, url: str
+) -> tuple[str, FetchResult, ParsedFeed, str | None]:
+    """Fetch ``url``; if it is a web page, follow its first announced feed.
+
+    Returns the feed URL, its fetch result, the parsed feed and the page it came from.
+    """
+    result = await fetcher.fetch(url)
+    try:
+        parsed = await pool.parse(result.content or b"", result.headers, result.final_url)
+        return result.final_url, result, parsed, None
+    except NotAFeedError:
+        links = find_feed_links(result.content or b"", result.final_url)
+        if not links:
+            raise NotAFeedError(
+                f"{url} is a web page that does not announce a feed "
+                '(no <link rel="alternate"> to RSS, Atom or JSON Feed)'
+            ) from None
+    last_error: BroadsheetError | None = None
+    for link in links[:3]:
+        try:
+            feed_result = await fetcher.fetch(link)
+            parsed = await pool.parse(
+                feed_result.content or b"", feed_result.headers, feed_result.final_url
+            )
+            return feed_result.final_url, feed_result, parsed, url
+        except BroadsheetError as exc:
+            last_error = exc
+    assert last_error is not None
+    raise type(last_error)(f"{url} announces {links[0]}, but: {last_error.message}")
+
+
+async def subscribe_async(
+    store: Store,
+    url: str,
+    *,
+    title: str = "",
+    tags: Sequence[str] = (),
+    fetch: FetchSettings | None = None,
+    parse: ParseSettings | None = None,
+) -> Subscription:
+    """Check that ``url`` is (or leads to) a feed, subscribe, and store its articles."""
+    with ParserPool(parse_limits(parse or ParseSettings())) as pool:
+        async with Fetcher(fetch_limits(fetch or FetchSettings())) as fetcher:
+            feed_url, result, parsed, page = await find_feed(fetcher, pool, url)
+    feed = store.add_feed(feed_url, title=title, tags=tags)
+    added = store.apply_feed_update(
+        feed.id,
+        parsed,
+        now=datetime.now(UTC),
+        status=str(result.status),
+        etag=result.etag,
+        last_modified=result.last_modified,
+    )
+    return Subscription(store.feed(feed.id), added, page)
+
+
+def subscribe(store: Store, url: str, **kwargs: object) -> Subscription:
+    return asyncio.run(subscribe_async(store, url, **kwargs))  # type: ignore[arg-type]
+
+
+def open_store(path: str | Path, *, shared: bool = False) -> Store:
+    """Open the archive; a brand-new one starts with the bundled welcome feed."""
+    store = Store(path, shared=shared)
+    if store.created:
+        try:
+            seed_welcome(store)
+        except BaseException:
+            store.close()
+            raise
+    return store
