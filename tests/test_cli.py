@@ -1,0 +1,354 @@
+"""The `broadsheet` command end to end: a subprocess against the loopback feed server."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+
+import pytest
+
+from tests.feedserver import small_rss
+
+WELCOME = "broadsheet:welcome"
+
+
+def unique(name: str) -> str:
+    return f"{name}-{uuid.uuid4().hex[:8]}"
+
+
+def rss(title: str, items: list[tuple[str, str]], *, link: str = "https://example.org/") -> str:
+    """An RSS 2.0 document with (guid, title) items and HTML bodies."""
+    body = "".join(
+        f"<item><title>{t}</title><link>{link}{g}</link><guid>{g}</guid>"
+        f"<pubDate>Tue, 24 Nov 2026 0{i % 10}:00:00 +0000</pubDate>"
+        f"<description><![CDATA[<p>Body of {t}.</p><p>Second paragraph.</p>]]></description>"
+        "</item>"
+        for i, (g, t) in enumerate(items)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>{link}</link><description>d</description>{body}</channel></rss>"
+    )
+
+
+def assert_one_clean_line(stderr: str) -> None:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    assert lines[0].startswith("broadsheet: ")
+
+
+def test_a_fresh_data_dir_offline_has_the_welcome_feed(cli, data_dir):
+    result = cli("feeds", "--json")
+    assert result.code == 0, result.stderr
+    feeds = result.json()
+    assert [f["url"] for f in feeds] == [WELCOME]
+    assert feeds[0]["title"] == "Welcome to Broadsheet"
+    assert feeds[0]["unread"] == feeds[0]["total"] == 4
+    assert {"url", "title", "unread", "total", "last_status", "last_error", "last_checked"} <= set(
+        feeds[0]
+    )
+    articles = cli("articles", "--json").json()
+    sample = next(a for a in articles if "ferry" in a["title"])
+    text = cli("show", str(sample["id"])).stdout
+    assert "The ferry is not a luxury for the island" in text
+    assert (data_dir / "broadsheet.sqlite3").exists()
+
+
+def test_add_lists_and_shows_a_feed(cli, feed_server):
+    path = unique("news") + ".xml"
+    feed_server.set_route(path, rss("Daily News", [("a1", "First story"), ("a2", "Second story")]))
+    url = feed_server.url(path)
+
+    added = cli("add", url, "--tag", "daily")
+    assert added.code == 0, added.stderr
+    assert "Daily News" in added.stdout and "2 articles" in added.stdout
+
+    feeds = {f["url"]: f for f in cli("feeds", "--json").json()}
+    assert feeds[url]["title"] == "Daily News"
+    assert feeds[url]["last_status"] == "200"
+    assert feeds[url]["unread"] == 2
+    assert feeds[url]["tags"] == ["daily"]
+
+    articles = cli("articles", "--feed", url, "--json").json()
+    assert [a["title"] for a in articles] == ["Second story", "First story"]  # newest first
+    first = articles[-1]
+    assert {
+        "id",
+        "feed",
+        "feed_url",
+        "title",
+        "link",
+        "author",
+        "published",
+        "read",
+        "bookmarked",
+    } <= set(first)
+    assert first["feed"] == "Daily News" and first["feed_url"] == url
+    assert first["published"] == "2026-11-24T00:00:00Z"
+    assert first["link"] == "https://example.org/a1"
+
+    shown = cli("show", str(first["id"]))
+    assert shown.code == 0
+    assert "Body of First story.\n\nSecond paragraph." in shown.stdout
+    assert "<p>" not in shown.stdout
+
+    table = cli("articles", "--feed", url)
+    assert "First story" in table.stdout and str(first["id"]) in table.stdout
+
+    again = cli("add", url)
+    assert again.code == 0 and "Already subscribed" in again.stdout
+
+
+def test_add_follows_a_web_page_to_its_feed(cli, feed_server):
+    feed_path = unique("blog") + ".atom"
+    page_path = unique("blog") + ".html"
+    feed_server.set_route(
+        feed_path,
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>A Blog</title><id>urn:blog</id><updated>2026-11-20T10:00:00Z</updated>"
+        '<entry><title>Post one</title><id>urn:p1</id><link href="/p1"/>'
+        "<updated>2026-11-20T10:00:00Z</updated><summary>Hello</summary></entry></feed>",
+        content_type="application/atom+xml",
+    )
+    feed_server.set_route(
+        page_path,
+        "<!doctype html><html><head><title>A Blog</title>"
+        f'<link rel="alternate" type="application/atom+xml" href="/{feed_path}"></head>'
+        "<body><h1>A Blog</h1></body></html>",
+        content_type="text/html; charset=utf-8",
+    )
+    result = cli("add", feed_server.url(page_path))
+    assert result.code == 0, result.stderr
+    assert "Found the feed" in result.stdout
+    urls = [f["url"] for f in cli("feeds", "--json").json()]
+    assert feed_server.url(feed_path) in urls
+    assert feed_server.url(page_path) not in urls
+
+
+@pytest.mark.parametrize(
+    ("route", "body", "content_type", "message"),
+    [
+        (
+            "page",
+            "<html><head><title>No feed</title></head><body>hi</body></html>",
+            "text/html",
+            "does not announce a feed",
+        ),
+        ("missing", None, None, "404"),
+    ],
+)
+def test_add_errors_are_one_line_and_subscribe_nothing(
+    cli, feed_server, route, body, content_type, message
+):
+    path = unique(route)
+    if body is not None:
+        feed_server.set_route(path, body, content_type=content_type)
+    result = cli("add", feed_server.url(path))
+    assert result.code == 1
+    assert_one_clean_line(result.stderr)
+    assert message in result.stderr
+    assert [f["url"] for f in cli("feeds", "--json").json()] == [WELCOME]
+
+
+def test_add_refuses_urls_that_are_not_http(cli):
+    result = cli("add", "file:///etc/passwd")
+    assert result.code == 1
+    assert_one_clean_line(result.stderr)
+    assert "passwd" not in cli("feeds", "--json").stdout.replace("file:///etc/passwd", "")
+
+
+def test_second_refresh_is_conditional_and_adds_nothing(cli, feed_server):
+    paths = [unique("cond") + ".xml" for _ in range(3)]
+    for n, path in enumerate(paths):
+        feed_server.set_route(
+            path, rss(f"Feed {n}", [(f"{n}-{i}", f"Story {i}") for i in range(5)])
+        )
+        assert cli("add", feed_server.url(path)).code == 0
+
+    feed_server.reset()
+    first = cli("refresh", "--json")
+    assert first.code == 0, first.stderr
+    report = first.json()
+    assert report["feeds"] == 4  # three feeds and the bundled welcome feed
+    assert report["new_articles"] == 0  # add already stored them
+    assert report["not_modified"] == 4  # the bundled feed is unchanged too
+    assert report["errors"] == []
+    conditional = [r for r in feed_server.requests if r.path.lstrip("/") in paths]
+    assert len(conditional) == 3
+    assert all(r.status == 304 and "if-none-match" in r.headers for r in conditional)
+    assert all("Broadsheet/" in r.headers["user-agent"] for r in conditional)
+
+    # A feed that changes brings exactly its new item.
+    feed_server.set_route(
+        paths[0], rss("Feed 0", [("0-new", "Fresh")] + [(f"0-{i}", f"Story {i}") for i in range(5)])
+    )
+    second = cli("refresh", "--json").json()
+    assert second["updated"] == 1 and second["not_modified"] == 3
+    assert second["new_articles"] == 1
+    titles = [
+        a["title"] for a in cli("articles", "--feed", feed_server.url(paths[0]), "--json").json()
+    ]
+    assert titles.count("Fresh") == 1 and len(titles) == 6
+
+
+def test_a_failing_feed_keeps_its_articles_and_the_others_carry_on(cli, feed_server):
+    good, bad = unique("good") + ".xml", unique("bad") + ".xml"
+    feed_server.set_route(good, rss("Good", [("g1", "Good one")]))
+    feed_server.set_route(bad, rss("Bad", [("b1", "Bad one"), ("b2", "Bad two")]))
+    assert cli("add", feed_server.url(good)).code == 0
+    assert cli("add", feed_server.url(bad)).code == 0
+
+    feed_server.set_route(bad, "oops", status=500, content_type="text/plain")
+    feed_server.set_route(good, rss("Good", [("g1", "Good one"), ("g2", "Good two")]))
+    result = cli("refresh", "--json")
+    assert result.code == 1
+    assert_one_clean_line(result.stderr)
+    assert feed_server.url(bad) in result.stderr and "500" in result.stderr
+    report = result.json()
+    assert report["failed"] == 1 and report["new_articles"] == 1
+    assert report["errors"] == [
+        {"url": feed_server.url(bad), "error": report["errors"][0]["error"]}
+    ]
+
+    feeds = {f["url"]: f for f in cli("feeds", "--json").json()}
+    assert feeds[feed_server.url(bad)]["total"] == 2  # nothing lost
+    assert feeds[feed_server.url(bad)]["last_status"] == "500"
+    assert "500" in feeds[feed_server.url(bad)]["last_error"]
+    assert feeds[feed_server.url(good)]["total"] == 2
+    listing = cli("feeds")
+    assert "500" in listing.stdout
+
+
+def test_a_dead_server_fails_every_feed_with_one_line(cli, data_dir):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    opml = data_dir.parent / "dead.opml"
+    outlines = "".join(
+        f'<outline type="rss" text="Dead {i}" xmlUrl="http://127.0.0.1:{port}/f{i}.xml"/>'
+        for i in range(5)
+    )
+    opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><body>{outlines}</body></opml>')
+    assert cli("import-opml", str(opml)).code == 0
+    result = cli("refresh", "--json")
+    assert result.code == 1
+    assert_one_clean_line(result.stderr)
+    assert "5 of 6 feeds failed" in result.stderr
+    report = result.json()
+    assert report["failed"] == 5
+    assert all("connect" in e["error"] for e in report["errors"])
+    feeds = {f["url"]: f for f in cli("feeds", "--json").json()}
+    assert feeds[WELCOME]["total"] == 4  # the bundled feed still works offline
+    assert all(f["last_error"] for url, f in feeds.items() if url != WELCOME)
+
+
+def test_opml_import_and_export_round_trip(cli, data_dir, feed_server):
+    opml = data_dir.parent / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>'
+        '<outline text="Tech"><outline type="rss" text="One" xmlUrl="https://one.example/rss"/>'
+        "</outline>"
+        '<outline type="rss" text="Two" xmlUrl="https://two.example/atom"/></body></opml>'
+    )
+    result = cli("import-opml", str(opml))
+    assert result.code == 0 and "Imported 2 feeds" in result.stdout
+    assert "1 already" not in result.stdout
+    assert "already subscribed" in cli("import-opml", str(opml)).stdout
+
+    exported = cli("export-opml")
+    assert exported.code == 0
+    assert 'xmlUrl="https://one.example/rss"' in exported.stdout
+    assert 'category="Tech"' in exported.stdout
+    assert WELCOME not in exported.stdout
+
+    target = data_dir.parent / "out" / "subs.opml"
+    assert cli("export-opml", str(target)).code == 0
+    assert target.read_text().count("<outline") == 2
+
+
+def test_hostile_titles_print_as_plain_characters(cli, feed_server):
+    path = unique("hostile") + ".xml"
+    feed_server.set_route(
+        path,
+        rss(
+            "[bold red]Evil[/] feed",
+            [
+                ("h1", "[link=file:///etc/passwd]click[/link] &#x1b;]0;pwned&#x07;"),
+                ("h2", "[@click=app.quit]q[/] \u009b31m"),
+            ],
+        ),
+    )
+    assert cli("add", feed_server.url(path)).code == 0
+    for args in (("articles",), ("feeds",), ("articles", "--json"), ("feeds", "--json")):
+        out = cli(*args).stdout
+        assert "\x1b" not in out and "\x07" not in out and "\u009b" not in out
+    table = cli("articles").stdout
+    assert "[link=file:///etc/passwd]click[/link]" in table
+    assert "[@click=app.quit]q[/]" in table
+    assert "[bold red]Evil[/] feed" in cli("feeds").stdout
+
+
+def test_show_reads_html_and_text_files(cli, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><meta charset='utf-8'><script>var x=1;</script></head><body>"
+        "<nav>Home | World</nav><article><p>Zürich said “yes”.</p><p>Second.</p></article>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    shown = cli("show", str(page))
+    assert shown.code == 0
+    assert shown.stdout == "Zürich said “yes”.\n\nSecond.\n"
+    note = tmp_path / "note.txt"
+    note.write_text("Plain text\nwrapped.\n\nNext paragraph.\n")
+    assert cli("show", str(note)).stdout == "Plain text wrapped.\n\nNext paragraph.\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "999999"), "no article with id 999999"),
+        (("show", "/nonexistent/file.html"), "no such article id, URL or file"),
+        (("remove", "https://not.subscribed/feed"), "not subscribed"),
+        (("import-opml", "/nonexistent.opml"), "cannot read"),
+        (("refresh", "--feed", "https://not.subscribed/feed"), "not subscribed"),
+    ],
+)
+def test_domain_errors_exit_1_with_one_line(cli, args, message):
+    result = cli(*args)
+    assert result.code == 1
+    assert_one_clean_line(result.stderr)
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [("frobnicate",), ("articles", "--limit", "zero"), ("add",), ("feeds", "--bogus")]
+)
+def test_usage_errors_exit_2(cli, args):
+    result = cli(*args)
+    assert result.code == 2
+    assert "usage:" in result.stderr
+
+
+def test_a_broken_config_file_is_one_line(cli):
+    cli.config.write_text("[fetch]\nper_host = 'lots'\n")
+    result = cli("feeds")
+    assert result.code == 1
+    assert_one_clean_line(result.stderr)
+    assert "fetch.per_host" in result.stderr
+
+
+def test_data_dir_flag_wins_over_the_environment(cli, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    assert cli("--data-dir", str(elsewhere), "feeds").code == 0
+    assert (elsewhere / "broadsheet.sqlite3").exists()
+
+
+def test_remove_unsubscribes(cli, feed_server):
+    path = unique("gone") + ".xml"
+    feed_server.set_route(path, small_rss("Going"))
+    assert cli("add", feed_server.url(path)).code == 0
+    result = cli("remove", feed_server.url(path))
+    assert result.code == 0 and "Unsubscribed" in result.stdout
+    assert [f["url"] for f in cli("feeds", "--json").json()] == [WELCOME]

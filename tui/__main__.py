@@ -1,0 +1,132 @@
+"""The ``broadsheet`` command: parse arguments, then run a command or open the reader.
+
+Exit codes: 0 success, 1 a problem reported in one line on stderr, 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from . import __version__
+
+EXAMPLES = """\
+examples:
+  broadsheet                          open the reader
+  broadsheet add https://example.com  subscribe (a web page is followed to its feed)
+  broadsheet refresh                  fetch every feed now
+  broadsheet articles --unread        list unread articles, newest first
+  broadsheet show 42                  print article 42 as clean text
+
+data lives in --data-dir, else $BROADSHEET_HOME, else the platform's data directory.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="broadsheet",
+        description="A terminal news reader.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"broadsheet {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="where the archive lives")
+    parser.add_argument("--config", metavar="FILE", help="settings file (TOML)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help, description=help)
+
+    add = command("add", "subscribe to a feed, or to the feed a web page announces")
+    add.add_argument("url", metavar="URL")
+    add.add_argument("--title", metavar="T", help="your own name for the feed")
+    add.add_argument("--tag", metavar="T", action="append", help="a tag (repeatable)")
+
+    remove = command("remove", "unsubscribe from a feed (its articles go too)")
+    remove.add_argument("url", metavar="URL")
+
+    feeds = command("feeds", "list subscriptions with unread counts and last status")
+    feeds.add_argument("--json", action="store_true", help="one JSON document on stdout")
+
+    refresh = command("refresh", "fetch feeds now")
+    refresh.add_argument("--feed", metavar="URL", help="only this feed")
+    refresh.add_argument("--force", action="store_true", help="also feeds asked to wait")
+    refresh.add_argument("--json", action="store_true", help="one JSON document on stdout")
+
+    articles = command("articles", "list articles, newest first")
+    articles.add_argument("--feed", metavar="URL", help="only this feed")
+    articles.add_argument("--unread", action="store_true", help="only unread articles")
+    articles.add_argument("--bookmarked", action="store_true", help="only bookmarked articles")
+    articles.add_argument("--search", metavar="Q", help="titles containing Q")
+    articles.add_argument("--limit", metavar="N", type=_positive_int, default=50)
+    articles.add_argument("--json", action="store_true", help="one JSON document on stdout")
+
+    show = command("show", "print an article as clean text")
+    show.add_argument("target", metavar="ID|URL|FILE")
+
+    import_opml = command("import-opml", "subscribe to every feed in an OPML file")
+    import_opml.add_argument("file", metavar="FILE")
+
+    export_opml = command("export-opml", "write subscriptions as OPML (stdout by default)")
+    export_opml.add_argument("file", metavar="FILE", nargs="?")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .core.config import load_config
+    from .core.errors import BroadsheetError
+    from .output import error
+
+    ctx = None
+    try:
+        config = load_config(args.config, args.data_dir)
+        if args.command is None:
+            return run_app(config)
+        from .commands import COMMANDS, Context
+
+        ctx = Context(config)
+        return COMMANDS[args.command](ctx, args)
+    except BroadsheetError as exc:
+        error(exc.message)
+        return 1
+    except KeyboardInterrupt:
+        error("interrupted")
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`); not an error for us.
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the user gets a line, never a traceback
+        if os.environ.get("BROADSHEET_DEBUG"):
+            traceback.print_exc()
+        error(f"unexpected error: {type(exc).__name__}: {exc} (set BROADSHEET_DEBUG=1 for details)")
+        return 1
+    finally:
+        if ctx is not None:
+            ctx.close()
+
+
+def run_app(config: object) -> int:
+    from .app import BroadsheetApp
+
+    app = BroadsheetApp(config)  # type: ignore[arg-type]
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,312 @@
+"""The CLI's commands: each takes the parsed arguments and returns an exit code.
+
+Domain errors are raised as ``BroadsheetError`` and turned into one line on stderr by
+``__main__``; nothing here prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import output
+from .core.config import Config
+from .core.errors import ArticleNotFoundError, BroadsheetError, FeedNotFoundError, OPMLError
+from .core.extract import clean_text
+from .core.models import Article, Feed
+from .core.store import ArticleFilter, Store
+from .core.textsafe import one_line
+
+
+@dataclass
+class Context:
+    """What every command needs: settings and (lazily) the archive."""
+
+    config: Config
+
+    @cached_property
+    def store(self) -> Store:
+        from .core.update import open_store
+
+        return open_store(self.config.database_path)
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+
+
+Command = Callable[[Context, argparse.Namespace], int]
+
+
+def find_feed(store: Store, ref: str) -> Feed:
+    """A subscription by URL, or by the id that ``feeds --json`` shows."""
+    if ref.isdigit():
+        return store.feed(int(ref))
+    try:
+        return store.feed_by_url(ref)
+    except FeedNotFoundError:
+        # Tolerate a trailing slash or a different case in the host name.
+        wanted = _normalise_url(ref)
+        for feed in store.feeds():
+            if _normalise_url(feed.url) == wanted:
+                return feed
+        raise
+
+
+def _normalise_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return parts._replace(netloc=parts.netloc.lower(), path=parts.path.rstrip("/")).geturl()
+
+
+# -- subscriptions ---------------------------------------------------------------
+
+
+def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
+    from .core.update import subscribe
+
+    url = args.url.strip()
+    try:
+        existing = find_feed(ctx.store, url)
+    except FeedNotFoundError:
+        existing = None
+    if existing is not None:
+        print(f"Already subscribed to {one_line(existing.display_title)} <{existing.url}>")
+        return 0
+    result = subscribe(
+        ctx.store,
+        url,
+        title=args.title or "",
+        tags=args.tag or (),
+        fetch=ctx.config.fetch,
+        parse=ctx.config.parse,
+    )
+    feed = result.feed
+    if result.discovered_from:
+        print(f"Found the feed {feed.url} on {result.discovered_from}")
+    print(
+        f"Subscribed to {one_line(feed.display_title)} <{feed.url}>: {result.new_articles} articles"
+    )
+    if feed.last_warning:
+        output.error(f"warning: {feed.last_warning}")
+    return 0
+
+
+def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
+    feed = find_feed(ctx.store, args.url)
+    ctx.store.remove_feed(feed.id)
+    print(f"Unsubscribed from {one_line(feed.display_title)} <{feed.url}>")
+    return 0
+
+
+def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
+    feeds = ctx.store.feeds()
+    if args.json:
+        output.print_json([output.feed_json(feed) for feed in feeds])
+    elif not feeds:
+        print("No subscriptions. Add one with: broadsheet add URL")
+    else:
+        output.print_feeds(feeds)
+    return 0
+
+
+def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
+    from .core.update import refresh
+
+    feeds = [find_feed(ctx.store, args.feed)] if args.feed else ctx.store.feeds()
+    progress = output.ProgressLine("Refreshing")
+    try:
+        report = refresh(
+            ctx.store,
+            feeds,
+            fetch=ctx.config.fetch,
+            parse=ctx.config.parse,
+            # A feed named on the command line is fetched even if it asked us to wait.
+            force=args.force or bool(args.feed),
+            progress=progress,
+        )
+    finally:
+        progress.finish()
+    if args.json:
+        output.print_json(report.to_json())
+    else:
+        summary = (
+            f"{len(report.outcomes)} feeds: {report.updated} updated, "
+            f"{report.not_modified} unchanged, {report.failed} failed"
+        )
+        if report.skipped:
+            summary += f", {report.skipped} skipped (not due)"
+        print(f"{summary}; {report.new_articles} new articles")
+    if report.failed:
+        if report.failed == 1:
+            url, reason = report.errors[0]
+            output.error(f"{url}: {reason}")
+        else:
+            output.error(
+                f"{report.failed} of {len(report.outcomes)} feeds failed "
+                "(`broadsheet feeds` shows each error)"
+            )
+        return 1
+    return 0
+
+
+def cmd_import_opml(ctx: Context, args: argparse.Namespace) -> int:
+    from .core.opml import read_opml
+
+    try:
+        data = Path(args.file).expanduser().read_bytes()
+    except OSError as exc:
+        raise OPMLError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    outlines = read_opml(data)
+    added = ctx.store.add_feeds((o.url, o.title, o.tags) for o in outlines)
+    known = len(outlines) - added
+    print(
+        f"Imported {added} feeds"
+        + (f" ({known} already subscribed)" if known else "")
+        + ". Fetch them with: broadsheet refresh"
+    )
+    return 0
+
+
+def cmd_export_opml(ctx: Context, args: argparse.Namespace) -> int:
+    from .core.opml import write_opml
+
+    document = write_opml(ctx.store.feeds())
+    if args.file in (None, "-"):
+        sys.stdout.write(document)
+        return 0
+    target = Path(args.file).expanduser()
+    write_atomically(target, document)
+    print(f"Wrote {target}")
+    return 0
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a crash leaves the old file or the new."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise BroadsheetError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+# -- articles --------------------------------------------------------------------
+
+
+def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
+    feed_id = find_feed(ctx.store, args.feed).id if args.feed else None
+    which = ArticleFilter(
+        feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked, search=args.search
+    )
+    articles = ctx.store.articles(which, limit=args.limit)
+    if args.json:
+        output.print_json([output.article_json(article) for article in articles])
+    elif not articles:
+        print("No articles.")
+    else:
+        output.print_articles(articles)
+    return 0
+
+
+def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    title, text = resolve_text(ctx, args.target)
+    if title:
+        output.print_text(title + "\n")
+    output.print_text(text or "(this article has no text)")
+    return 0
+
+
+def resolve_text(ctx: Context, target: str) -> tuple[str, str]:
+    """(header, clean text) for an article id, a URL or a file."""
+    if target.isdigit():
+        article = ctx.store.article(int(target))
+        return article_header(article), clean_text(article.body_html)
+    if urlsplit(target).scheme in ("http", "https"):
+        stored = ctx.store.article_by_link(target)
+        if stored is not None and stored.body_html:
+            return article_header(stored), clean_text(stored.body_html)
+        return "", clean_text(fetch_page(ctx, target))
+    path = Path(target).expanduser()
+    if not path.exists():
+        if target.lstrip("-").isdigit():
+            raise ArticleNotFoundError(f"no article with id {target}")
+        raise BroadsheetError(f"{target}: no such article id, URL or file")
+    return "", clean_text(read_document(path))
+
+
+def article_header(article: Article) -> str:
+    lines = [one_line(article.title) or "(untitled)", one_line(article.feed_title)]
+    details = [output.short_date(article.published or article.first_seen)]
+    if article.author:
+        details.append(f"by {one_line(article.author)}")
+    lines.append(" · ".join(d for d in details if d))
+    if article.link:
+        lines.append(one_line(article.link))
+    return "\n".join(line for line in lines if line)
+
+
+def fetch_page(ctx: Context, url: str) -> str:
+    from .core.fetch import fetch_once
+    from .core.update import fetch_limits
+
+    result = asyncio.run(fetch_once(url, limits=fetch_limits(ctx.config.fetch)))
+    return decode_document(result.content or b"", result.headers.get("content-type"))
+
+
+def read_document(path: Path) -> str:
+    try:
+        if path.is_dir():
+            raise BroadsheetError(f"{path} is a directory, not a file")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BroadsheetError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return decode_document(data, None)
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def decode_document(data: bytes, content_type: str | None) -> str:
+    """Bytes to text using the declared charset (header, then <meta>), else UTF-8."""
+    candidates: list[str] = []
+    if content_type and "charset=" in content_type.lower():
+        candidates.append(content_type.lower().split("charset=")[-1].split(";")[0].strip(" \"'"))
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        candidates.append(match.group(1).decode("ascii"))
+    candidates.append("utf-8")
+    for charset in candidates:
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", "replace")
+
+
+COMMANDS: dict[str, Command] = {
+    "add": cmd_add,
+    "remove": cmd_remove,
+    "feeds": cmd_feeds,
+    "refresh": cmd_refresh,
+    "articles": cmd_articles,
+    "show": cmd_show,
+    "import-opml": cmd_import_opml,
+    "export-opml": cmd_export_opml,
+}

@@ -1,0 +1,159 @@
+"""Terminal-safe output for the CLI: tables, JSON, messages and a progress line.
+
+Every string from a feed goes through ``one_line``/``strip_controls`` and into
+``rich.text.Text`` (never markup), so a hostile title prints as the characters it is.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .core.models import Article, Feed, RefreshProgress
+from .core.textsafe import one_line, strip_controls
+
+
+def console(file: IO[str] | None = None) -> Console:
+    stream = file or sys.stdout
+    interactive = stream.isatty()
+    return Console(
+        file=stream,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        # Piped output must not wrap or truncate: scripts read whole lines.
+        width=None if interactive else 10_000,
+        soft_wrap=not interactive,
+    )
+
+
+def print_json(data: Any, file: IO[str] | None = None) -> None:
+    stream = file or sys.stdout
+    json.dump(data, stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
+
+
+def error(message: str) -> None:
+    """One clear line on stderr."""
+    print(f"broadsheet: {one_line(message)}", file=sys.stderr)
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def short_date(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "feed": one_line(article.feed_title),
+        "feed_url": article.feed_url,
+        "title": one_line(article.title),
+        "link": article.link,
+        "author": one_line(article.author) or None,
+        "published": iso(article.published),
+        "first_seen": iso(article.first_seen),
+        "read": article.read,
+        "bookmarked": article.bookmarked,
+    }
+
+
+def feed_json(feed: Feed) -> dict[str, Any]:
+    return {
+        "id": feed.id,
+        "url": feed.url,
+        "title": one_line(feed.display_title),
+        "site_url": feed.site_url,
+        "tags": list(feed.tags),
+        "unread": feed.unread,
+        "total": feed.total,
+        "last_status": feed.last_status,
+        "last_error": one_line(feed.last_error) or None,
+        "last_warning": one_line(feed.last_warning) or None,
+        "last_checked": iso(feed.last_checked),
+        "gone": feed.gone,
+    }
+
+
+def print_feeds(feeds: Sequence[Feed]) -> None:
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column("Unread", justify="right")
+    table.add_column("Feed", overflow="ellipsis", max_width=48, no_wrap=True)
+    table.add_column("Status")
+    table.add_column("URL", overflow="fold")
+    for feed in feeds:
+        status = Text(feed.last_status or "new")
+        if feed.last_error:
+            status = Text(f"{feed.last_status}: {one_line(feed.last_error)}", style="red")
+        elif feed.last_warning:
+            status = Text(f"{feed.last_status} (warning: {one_line(feed.last_warning)})")
+        table.add_row(
+            Text(f"{feed.unread}/{feed.total}"),
+            Text(one_line(feed.display_title)),
+            status,
+            Text(feed.url),
+        )
+    console().print(table)
+
+
+def print_articles(articles: Sequence[Article]) -> None:
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column("ID", justify="right")
+    table.add_column(" ")
+    table.add_column("Date")
+    table.add_column("Feed", overflow="ellipsis", max_width=24, no_wrap=True)
+    table.add_column("Title", overflow="ellipsis", no_wrap=True)
+    for article in articles:
+        marks = ("*" if not article.read else " ") + ("B" if article.bookmarked else " ")
+        table.add_row(
+            Text(str(article.id)),
+            Text(marks),
+            Text(short_date(article.published or article.first_seen)),
+            Text(one_line(article.feed_title)),
+            Text(one_line(article.title) or "(untitled)"),
+        )
+    console().print(table)
+
+
+def print_text(text: str) -> None:
+    sys.stdout.write(strip_controls(text).rstrip("\n") + "\n")
+
+
+class ProgressLine:
+    """A one-line, self-overwriting progress report on stderr, only when it is a terminal."""
+
+    def __init__(self, label: str, stream: IO[str] | None = None) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self._last = 0.0
+
+    def __call__(self, progress: RefreshProgress) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if progress.done < progress.total and now - self._last < 0.1:
+            return  # redrawing hundreds of times a second only costs time
+        self._last = now
+        line = f"{self.label} {progress.done}/{progress.total} feeds"
+        line += f" · {progress.new_articles} new"
+        if progress.errors:
+            line += f" · {progress.errors} failed"
+        self.stream.write("\r\x1b[2K" + line)
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
