@@ -1,0 +1,76 @@
+"""The reader window, driven by Textual's Pilot against a real data dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.app import BroadsheetApp
+from tui.core.config import load_config
+from tui.widgets.article_list import ArticleList
+from tui.widgets.feed_list import FeedList
+from tui.widgets.reading_pane import ReadingPane
+
+
+def make_app(data_dir: Path, tmp_path: Path) -> BroadsheetApp:
+    config_file = tmp_path / "config.toml"
+    config_file.write_text("")
+    return BroadsheetApp(load_config(config_file, data_dir, {}))
+
+
+def body_text(app: BroadsheetApp) -> str:
+    return app.screen.query_one(ReadingPane).plain_text
+
+
+async def settle(app: BroadsheetApp, pilot) -> None:
+    for _ in range(5):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_first_start_offline_opens_on_the_bundled_welcome_feed(data_dir, tmp_path):
+    app = make_app(data_dir, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        feeds = app.screen.query_one(FeedList)
+        prompts = [str(option.prompt) for option in feeds.options]
+        assert prompts[0].startswith("All articles")
+        assert any("Welcome to Broadsheet" in prompt for prompt in prompts)
+
+        articles = app.screen.query_one(ArticleList)
+        titles = [article.title for article in articles.articles]
+        assert "Harbour town votes to keep its ferry after a night of debate" in titles
+        assert articles.articles[0].read is False
+
+        articles.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = body_text(app)
+        assert "Harbour town votes to keep its ferry" in text
+        assert "The ferry is not a luxury for the island" in text
+        assert "<p>" not in text  # HTML is turned into paragraphs, not shown raw
+        assert articles.articles[0].read is True
+
+
+async def test_keys_move_between_articles_and_reading_marks_read(data_dir, tmp_path):
+    app = make_app(data_dir, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        articles = app.screen.query_one(ArticleList)
+        articles.focus()
+        await pilot.press("j", "j", "enter")
+        await settle(app, pilot)
+        assert articles.highlighted == 2
+        assert "Add your feeds" in body_text(app)
+        assert [a.read for a in articles.articles] == [False, False, True, False]
+        await pilot.press("k", "enter")
+        await settle(app, pilot)
+        assert "everything works from the keyboard" in body_text(app)
+        await pilot.press("q")
+    # Read state is in the archive, not just on screen.
+    from tui.core.store import Store
+
+    with Store(app.config.database_path) as store:
+        assert sorted(a.title for a in store.articles() if a.read) == [
+            "Add your feeds",
+            "The keys: everything works from the keyboard",
+        ]

@@ -1,0 +1,53 @@
+"""Messages posted by workers to the UI thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from .core.models import Article, Feed, RefreshProgress
+    from .core.update import RefreshReport
+
+
+@dataclass
+class FeedsLoaded(Message):
+    """The subscription list was read from the store."""
+
+    feeds: list[Feed]
+
+
+@dataclass
+class ArticlesLoaded(Message):
+    """A page of articles for the list; ``append`` when it continues the current list."""
+
+    key: str
+    articles: list[Article]
+    append: bool
+
+
+@dataclass
+class ArticleLoaded(Message):
+    """One article with its clean text, ready for the reading pane."""
+
+    article: Article
+    text: str
+
+
+@dataclass
+class RefreshProgressed(Message):
+    """How far a refresh has got; a newer one replaces an older one still queued."""
+
+    progress: RefreshProgress
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RefreshProgressed)
+
+
+@dataclass
+class RefreshFinished(Message):
+    """A refresh ended; the lists should reload."""
+
+    report: RefreshReport
