@@ -19,7 +19,9 @@ def test_data_dir_precedence(tmp_path):
 
 def test_settings_are_read_and_checked(tmp_path):
     config = tmp_path / "c.toml"
-    config.write_text("theme = 'nord'\n[fetch]\nper_host = 32\ntotal_timeout = 5\n[keys]\nquit = 'x'\n")
+    config.write_text(
+        "theme = 'nord'\n[fetch]\nper_host = 32\ntotal_timeout = 5\n[keys]\nquit = 'x'\n"
+    )
     loaded = load_config(config, tmp_path, {})
     assert loaded.fetch.per_host == 32
     assert loaded.fetch.total_timeout == 5.0

@@ -148,7 +148,9 @@ def _last_query(store, which):
 
 def test_future_dates_do_not_float_to_the_top(store):
     feed = store.add_feed("https://example.org/feed")
-    bogus = ParsedEntry(title="from 2099", guid="future", published=datetime(2099, 1, 1, tzinfo=UTC))
+    bogus = ParsedEntry(
+        title="from 2099", guid="future", published=datetime(2099, 1, 1, tzinfo=UTC)
+    )
     store.apply_feed_update(feed.id, ParsedFeed("F", entries=(bogus,)), now=NOW)
     later = NOW + timedelta(hours=1)
     fresh = ParsedEntry(title="real news", guid="fresh", published=later)
