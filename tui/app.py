@@ -1,19 +1,48 @@
-"""The Textual application: one main screen over the headless core."""
+"""The Textual application: themes, global keys, remembered state, the command palette."""
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import ClassVar
 
-from textual.app import App
+from textual import work
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from .core.config import Config
 from .core.store import Store
 from .resources import stylesheet
 from .screens.main import MainScreen
+
+# Themes `t` cycles through: Textual's own, dark and light, in a pleasant order.
+THEME_CYCLE = (
+    "textual-dark",
+    "textual-light",
+    "nord",
+    "gruvbox",
+    "catppuccin-mocha",
+    "catppuccin-latte",
+    "tokyo-night",
+    "solarized-light",
+    "dracula",
+    "monokai",
+)
+
+
+@dataclass
+class SavedState:
+    """What the reader remembers between runs (kept in the archive's state table)."""
+
+    theme: str | None = None
+    selection: str | None = None
+    article_id: int | None = None
+    pane_widths: dict[str, int] = field(default_factory=dict)
 
 
 class BroadsheetApp(App[int]):
@@ -23,11 +52,18 @@ class BroadsheetApp(App[int]):
     CSS_PATH = [stylesheet("app.tcss")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
+        Binding("t", "cycle_theme", "Theme", show=False, id="cycle_theme"),
     ]
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, clock: Callable[[], datetime] | None = None) -> None:
+        from .core.parsepool import start_helper_processes
+
+        start_helper_processes()
         super().__init__()
         self.config = config
+        self.clock = clock or (lambda: datetime.now(UTC))
+        """Now, as the UI shows ages ("5m"); tests fix it so snapshots stay stable."""
+        self.saved = SavedState()
         self._store: Store | None = None
         self._store_lock = threading.Lock()
         if config.keys:
@@ -48,11 +84,86 @@ class BroadsheetApp(App[int]):
             yield self._store
 
     def on_mount(self) -> None:
-        self.theme = self.config.theme
+        self.theme = (
+            self.config.theme if self.config.theme in self.available_themes else ("textual-dark")
+        )
+        self.start()
+
+    @work(thread=True, exclusive=True, group="start", exit_on_error=False)
+    def start(self) -> None:
+        """Open the archive and read the saved state, then show the main screen."""
+        with self.database() as store:
+            raw = {
+                key: store.get_state(key)
+                for key in ("theme", "selection", "article", "pane_widths")
+            }
+        saved = SavedState(
+            theme=raw["theme"],
+            selection=raw["selection"],
+            article_id=int(raw["article"]) if (raw["article"] or "").isdigit() else None,
+        )
+        try:
+            widths = json.loads(raw["pane_widths"] or "{}")
+            saved.pane_widths = {k: int(v) for k, v in widths.items() if k in ("feeds", "articles")}
+        except (ValueError, TypeError, AttributeError):
+            pass  # a damaged value only costs the default widths
+        self.call_from_thread(self._started, saved)
+
+    def _started(self, saved: SavedState) -> None:
+        self.saved = saved
+        if saved.theme in self.available_themes:
+            self.theme = saved.theme
         self.push_screen(MainScreen())
+
+    @work(thread=True, group="state", exit_on_error=False)
+    def save_state(self, key: str, value: str) -> None:
+        with self.database() as store:
+            store.set_state(key, value)
+
+    def action_cycle_theme(self) -> None:
+        themes = [name for name in THEME_CYCLE if name in self.available_themes]
+        index = themes.index(self.theme) if self.theme in themes else -1
+        self.theme = themes[(index + 1) % len(themes)]
+        self.notify(f"Theme: {self.theme}", timeout=2)
+        self.save_state("theme", self.theme)
 
     def on_unmount(self) -> None:
         with self._store_lock:
             if self._store is not None:
                 self._store.close()
                 self._store = None
+
+    # -- keys, help and the command palette -------------------------------------------
+
+    def key_help(self) -> list[tuple[str, str]]:
+        """(keys, description) for every binding of the main screen and the app."""
+        rows = []
+        for _, binding in self._all_bindings():
+            keys = ", ".join(self.get_key_display(Binding(k, "")) for k in binding.key.split(","))
+            rows.append((keys, binding.description))
+        return rows
+
+    def _all_bindings(self) -> Iterable[tuple[str, Binding]]:
+        keymap = self._keymap
+        for owner in (MainScreen, BroadsheetApp):
+            for binding in owner.BINDINGS:
+                assert isinstance(binding, Binding)
+                if binding.id and binding.id in keymap:
+                    binding = binding.with_key(keymap[binding.id])
+                target = "app" if owner is BroadsheetApp else "screen"
+                yield target, binding
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for target, binding in self._all_bindings():
+            if binding.id in ("down", "up", "top", "bottom", "quit", "back"):
+                continue
+            area = "Feeds" if "feed" in (binding.id or "") else "Reader"
+            yield SystemCommand(
+                f"{area}: {binding.description}",
+                f"Key: {binding.key}",
+                self._runner(f"{target}.{binding.action}"),
+            )
+
+    def _runner(self, action: str) -> Callable[[], object]:
+        return lambda: self.run_action(action)

@@ -10,6 +10,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from .core.models import Article, Feed, RefreshProgress
     from .core.update import RefreshReport
+    from .widgets.feed_list import Counts
 
 
 @dataclass
@@ -17,6 +18,9 @@ class FeedsLoaded(Message):
     """The subscription list was read from the store."""
 
     feeds: list[Feed]
+    counts: Counts
+    select: str | None = None
+    """A selection key to move to (a feed just added, the one from the last session)."""
 
 
 @dataclass
@@ -26,6 +30,11 @@ class ArticlesLoaded(Message):
     key: str
     articles: list[Article]
     append: bool
+    exhausted: bool = False
+    """No more pages after these."""
+    keep: int | None = None
+    """Re-highlight this article id (after a reload) if it is still listed."""
+    jump_to_end: bool = False
 
 
 @dataclass

@@ -116,6 +116,21 @@ def _with_alarm(function: Callable[..., T], timeout: float, args: tuple[Any, ...
 # ------------------------------------------------------------ in the parent
 
 
+def start_helper_processes() -> None:
+    """Start multiprocessing's resource tracker and fork server now, not on first parse.
+
+    Both hand ``sys.stderr``'s file descriptor to their child. A UI that captures
+    stderr while it runs (Textual does) has none to give, so they must be started
+    before the UI takes over the terminal.
+    """
+    from multiprocessing import forkserver, resource_tracker
+
+    resource_tracker.ensure_running()
+    if _start_method() == "forkserver":
+        multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)
+        forkserver.ensure_running()
+
+
 def _start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 

@@ -457,22 +457,7 @@ class Store:
 
         Pass the ``(sort_time, id)`` of the last article as ``after`` for the next page.
         """
-        which = which or ArticleFilter()
-        clauses: list[str] = []
-        params: list[object] = []
-        if which.feed_id is not None:
-            clauses.append("a.feed_id = ?")
-            params.append(which.feed_id)
-        if which.unread:
-            clauses.append("a.read = 0")
-        if which.bookmarked:
-            clauses.append("a.id IN (SELECT article_id FROM bookmarks)")
-        if which.tag:
-            clauses.append("a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)")
-            params.append(which.tag)
-        if which.search:
-            clauses.append("a.title LIKE ? ESCAPE '\\'")
-            params.append("%" + _escape_like(which.search) + "%")
+        clauses, params = _filter_clauses(which or ArticleFilter())
         if after is not None:
             clauses.append("(a.sort_time, a.id) < (?, ?)")
             params.extend(after)
@@ -508,9 +493,41 @@ class Store:
                 [(int(read), article_id) for article_id in article_ids],
             )
 
-    def mark_feed_read(self, feed_id: int) -> None:
+    def mark_all_read(self, which: ArticleFilter | None = None) -> int:
+        """Mark every article the filter selects as read; return how many changed."""
+        where, params = _filter_clauses(which or ArticleFilter())
+        where.append("a.read = 0")
         with self.transaction() as db:
-            db.execute("UPDATE articles SET read = 1 WHERE feed_id = ? AND read = 0", (feed_id,))
+            cursor = db.execute(
+                f"UPDATE articles AS a SET read = 1 WHERE {' AND '.join(where)}", params
+            )
+            return cursor.rowcount
+
+    def mark_feed_read(self, feed_id: int) -> int:
+        return self.mark_all_read(ArticleFilter(feed_id=feed_id))
+
+    def set_bookmark(self, article_id: int, bookmarked: bool, *, note: str | None = None) -> None:
+        """Keep (or stop keeping) an article; a note replaces the old one when given."""
+        now = to_timestamp(datetime.now(UTC))
+        with self.transaction() as db:
+            if not bookmarked:
+                db.execute("DELETE FROM bookmarks WHERE article_id = ?", (article_id,))
+                return
+            if db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+                raise ArticleNotFoundError(f"no article with id {article_id}")
+            db.execute(
+                """INSERT INTO bookmarks (article_id, note, created_at) VALUES (?, ?, ?)
+                   ON CONFLICT (article_id) DO UPDATE SET note = COALESCE(?, note)""",
+                (article_id, note or "", now, note),
+            )
+
+    def counts(self) -> tuple[int, int, int]:
+        """(all articles, unread, bookmarked) for the virtual feeds."""
+        total, unread = self._db.execute(
+            "SELECT count(*), count(*) FILTER (WHERE read = 0) FROM articles"
+        ).fetchone()
+        bookmarked = self._db.execute("SELECT count(*) FROM bookmarks").fetchone()[0]
+        return total, unread or 0, bookmarked
 
     # -- small persistent state --------------------------------------------------
 
@@ -525,6 +542,26 @@ class Store:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+def _filter_clauses(which: ArticleFilter) -> tuple[list[str], list[object]]:
+    """SQL conditions on ``articles AS a`` for a filter, with their parameters."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if which.feed_id is not None:
+        clauses.append("a.feed_id = ?")
+        params.append(which.feed_id)
+    if which.unread:
+        clauses.append("a.read = 0")
+    if which.bookmarked:
+        clauses.append("a.id IN (SELECT article_id FROM bookmarks)")
+    if which.tag:
+        clauses.append("a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)")
+        params.append(which.tag)
+    if which.search:
+        clauses.append("a.title LIKE ? ESCAPE '\\'")
+        params.append("%" + _escape_like(which.search) + "%")
+    return clauses, params
 
 
 def _article(row: Sequence[object], *, summary: str = "", content: str = "") -> Article:

@@ -1,20 +1,28 @@
-"""The main screen: feeds | articles | reading pane."""
+"""The main screen: feeds | articles | reading pane, driven from the keyboard.
+
+State lives here; data comes from thread workers that call the headless core and post
+messages back. Nothing on the event loop touches the network, the parser or the disk.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
+from textual.widget import Widget
+from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..core.errors import BroadsheetError
 from ..core.extract import clean_text
-from ..core.store import ArticleFilter
 from ..core.textsafe import one_line
 from ..messages import (
     ArticleLoaded,
@@ -23,58 +31,175 @@ from ..messages import (
     RefreshFinished,
     RefreshProgressed,
 )
-from ..widgets.article_list import ArticleList
-from ..widgets.feed_list import ALL_ARTICLES, FeedList
+from ..widgets.article_list import ArticleList, relative_date
+from ..widgets.feed_list import ALL, Counts, FeedList, selection_filter, selection_title
 from ..widgets.reading_pane import ReadingPane
+from .add_feed import AddFeedScreen
+from .confirm import ConfirmScreen
+from .help import HelpScreen
 
 if TYPE_CHECKING:
     from ..app import BroadsheetApp
 
+PANES = ("feeds", "articles", "reader")
+NARROW_WIDTH = 100
+"""Below this many columns the screen shows one pane at a time."""
+WIDTH_LIMITS = {"feeds": (14, 60), "articles": (24, 140)}
+
+
+def clamp_width(pane: str, width: int) -> int:
+    low, high = WIDTH_LIMITS[pane]
+    return max(low, min(high, width))
+
 
 class MainScreen(Screen[None]):
-    """Three panes side by side; all data comes from workers."""
+    """Three panes side by side (one at a time on narrow terminals)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="down"),
-        Binding("k", "cursor_up", "Up", show=False, id="up"),
-        Binding("r", "refresh_feed", "Refresh feed", id="refresh_feed"),
+        Binding("j,down", "cursor_down", "Down", show=False, id="down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="up"),
+        Binding("g,home", "first", "Top", show=False, id="top"),
+        Binding("G,end", "last", "Bottom", show=False, id="bottom"),
+        Binding("l,right", "next_pane", "Next pane", show=False, id="next_pane"),
+        Binding("h,left", "previous_pane", "Previous pane", show=False, id="previous_pane"),
+        Binding("enter", "open", "Open", id="open"),
+        Binding("space", "page_down", "Page", show=False, id="page_down"),
+        Binding("n", "next_unread", "Next unread", id="next_unread"),
+        Binding("p", "previous_unread", "Prev unread", show=False, id="previous_unread"),
+        Binding("m", "toggle_read", "Read/unread", show=False, id="toggle_read"),
+        Binding("A", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
+        Binding("b", "toggle_bookmark", "Bookmark", id="bookmark"),
+        Binding("o", "open_link", "Open link", show=False, id="open_link"),
+        Binding("r", "refresh_feed", "Refresh", id="refresh_feed"),
         Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
+        Binding("a", "add_feed", "Add feed", id="add_feed"),
+        Binding("d", "remove_feed", "Remove feed", show=False, id="remove_feed"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("less_than_sign", "resize_pane(-2)", "Narrower", show=False, id="narrower"),
+        Binding("greater_than_sign", "resize_pane(2)", "Wider", show=False, id="wider"),
     ]
 
     app: BroadsheetApp
 
+    active_pane: var[str] = var("feeds")
+    """The pane shown when the terminal is too narrow for all three."""
+    refreshing: var[bool] = var(False)
+
     def compose(self) -> ComposeResult:
-        yield Header()
         with Horizontal(id="panes"):
             yield FeedList(id="feeds")
-            yield ArticleList(id="articles")
+            with Vertical(id="articles-pane"):
+                yield Input(placeholder="Search titles, Enter to show, Esc to close", id="search")
+                yield Static(id="feed-info")
+                yield ArticleList(id="articles", clock=self.app.clock)
             yield ReadingPane(id="reader")
-        yield ProgressBar(id="refresh-progress", show_eta=False)
-        yield Static(id="status")
+        with Horizontal(id="refresh-bar"):
+            yield ProgressBar(id="refresh-progress", show_eta=False)
+            yield Static(id="refresh-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#feeds").border_title = "Feeds"
-        self.query_one("#articles").border_title = "Articles"
+        self.query_one("#articles-pane").border_title = "Articles"
         self.query_one("#reader").border_title = "Reading"
-        self.query_one("#refresh-progress").display = False
-        self.load_feeds()
+        self.query_one("#search").display = False
+        self.query_one("#refresh-bar").display = False
+        self.apply_pane_widths(self.app.saved.pane_widths)
+        self.query_one(FeedList).focus()
+        self.load_feeds(select=self.app.saved.selection)
 
-    # -- loading ---------------------------------------------------------------
+    # -- layout -------------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "narrow")
+
+    def watch_active_pane(self, pane: str) -> None:
+        for name in PANES:
+            widget = self.query_one("#articles-pane" if name == "articles" else f"#{name}")
+            widget.set_class(name == pane, "-active")
+
+    def on_descendant_focus(self, event) -> None:
+        for name in PANES:
+            container = "#articles-pane" if name == "articles" else f"#{name}"
+            if self.query_one(container) in (event.widget, *event.widget.ancestors):
+                self.active_pane = name
+
+    def _pane_widget(self, name: str) -> Widget:
+        return self.query_one(
+            {"feeds": "#feeds", "articles": "#articles", "reader": "#reader"}[name]
+        )
+
+    def focus_pane(self, name: str) -> None:
+        self.active_pane = name
+        self._pane_widget(name).focus()
+
+    def action_next_pane(self) -> None:
+        self.focus_pane(PANES[min(PANES.index(self.active_pane) + 1, len(PANES) - 1)])
+
+    def action_previous_pane(self) -> None:
+        self.focus_pane(PANES[max(PANES.index(self.active_pane) - 1, 0)])
+
+    def apply_pane_widths(self, widths: dict[str, int]) -> None:
+        for name, width in widths.items():
+            if name in WIDTH_LIMITS:
+                self._pane_container(name).styles.width = clamp_width(name, width)
+
+    def _pane_container(self, name: str) -> Widget:
+        return self.query_one("#feeds" if name == "feeds" else "#articles-pane")
+
+    def action_resize_pane(self, delta: int) -> None:
+        """Make the feeds or the articles pane narrower or wider; remembered across runs."""
+        name = "feeds" if self.active_pane == "feeds" else "articles"
+        widths = self.app.saved.pane_widths
+        current = widths.get(name, self._pane_container(name).outer_size.width)
+        widths[name] = clamp_width(name, current + delta)
+        self.apply_pane_widths(widths)
+        self.app.save_state("pane_widths", json.dumps(widths))
+
+    # -- loading --------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="feeds", exit_on_error=False)
-    def load_feeds(self) -> None:
+    def load_feeds(self, select: str | None = None) -> None:
         with self.app.database() as store:
             feeds = store.feeds()
-        self.post_message(FeedsLoaded(feeds))
+            total, unread, bookmarked = store.counts()
+        self.post_message(FeedsLoaded(feeds, Counts(total, unread, bookmarked), select))
 
     @work(thread=True, exclusive=True, group="articles", exit_on_error=False)
-    def load_articles(self, key: str, after: tuple[int, int] | None = None) -> None:
-        which = ArticleFilter() if key == ALL_ARTICLES else ArticleFilter(feed_id=_feed_id(key))
+    def load_articles(
+        self,
+        key: str,
+        after: tuple[int, int] | None = None,
+        *,
+        limit: int = ArticleList.PAGE_SIZE,
+        keep: int | None = None,
+        everything: bool = False,
+    ) -> None:
+        """A page of articles; ``everything`` keeps paging to the end (for G)."""
+        which = selection_filter(key)
         with self.app.database() as store:
-            articles = store.articles(which, limit=ArticleList.PAGE_SIZE, after=after)
-        if not get_current_worker().is_cancelled:
-            self.post_message(ArticlesLoaded(key, articles, append=after is not None))
+            articles = store.articles(which, limit=limit, after=after)
+        exhausted = len(articles) < limit
+        worker = get_current_worker()
+        while everything and not exhausted and not worker.is_cancelled:
+            last = articles[-1]
+            with self.app.database() as store:
+                more = store.articles(which, limit=2000, after=(last.sort_time, last.id))
+            articles += more
+            exhausted = len(more) < 2000
+        if not worker.is_cancelled:
+            self.post_message(
+                ArticlesLoaded(
+                    key,
+                    articles,
+                    append=after is not None,
+                    exhausted=exhausted,
+                    keep=keep,
+                    jump_to_end=everything,
+                )
+            )
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self, article_id: int) -> None:
@@ -86,35 +211,86 @@ class MainScreen(Screen[None]):
         if not get_current_worker().is_cancelled:
             self.post_message(ArticleLoaded(article, text))
 
+    @work(thread=True, group="writes", exit_on_error=False)
+    def write(self, operation: str, *args: object) -> None:
+        """Small store updates (read state, bookmarks), off the event loop."""
+        with self.app.database() as store:
+            getattr(store, operation)(*args)
+
     def on_feeds_loaded(self, message: FeedsLoaded) -> None:
         feed_list = self.query_one(FeedList)
-        before = feed_list.highlighted_option.id if feed_list.highlighted_option else None
-        feed_list.show_feeds(message.feeds)
-        after = feed_list.highlighted_option.id if feed_list.highlighted_option else None
-        if after != before or not self.query_one(ArticleList).articles:
-            self._show_feed(after or ALL_ARTICLES)
+        feed_list.show_feeds(message.feeds, message.counts, select=message.select)
+        key = feed_list.key or ALL
+        article_list = self.query_one(ArticleList)
+        self.show_feed_info()
+        if key != article_list.key:
+            self.show_selection(key, keep=self.app.saved.article_id)
+            self.app.saved.article_id = None
 
     def on_articles_loaded(self, message: ArticlesLoaded) -> None:
         article_list = self.query_one(ArticleList)
-        if message.key != getattr(article_list, "key", None):
+        if message.key != article_list.key:
             return  # the user moved on to another feed meanwhile
-        article_list.show_articles(message.articles, append=message.append)
+        article_list.show_articles(
+            message.articles,
+            append=message.append,
+            exhausted=message.exhausted,
+            keep=message.keep,
+        )
+        if message.jump_to_end and article_list.articles:
+            article_list.highlighted = len(article_list.articles) - 1
+        if not article_list.articles and not message.append:
+            self.query_one(ReadingPane).show_message("No articles here yet.")
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         self.query_one(ReadingPane).show(message.article, message.text)
 
-    def _show_feed(self, key: str) -> None:
+    def show_selection(self, key: str, *, keep: int | None = None) -> None:
         article_list = self.query_one(ArticleList)
         article_list.key = key
-        article_list.show_feed = key == ALL_ARTICLES
-        self.load_articles(key)
+        article_list.show_feed = not key.startswith("feed:")
+        article_list.clear_options()
+        article_list.articles = []
+        self.query_one("#articles-pane").border_title = selection_title(
+            key, self.query_one(FeedList).feeds
+        )
+        self.load_articles(key, keep=keep)
 
-    # -- user actions -----------------------------------------------------------
+    def show_feed_info(self) -> None:
+        """A line above the articles: when the feed was checked and its last error."""
+        feed_list = self.query_one(FeedList)
+        key = feed_list.key or ALL
+        info = self.query_one("#feed-info", Static)
+        feed = None
+        if key.startswith("feed:"):
+            feed = feed_list.feeds.get(int(key.partition(":")[2]))
+        if feed is None:
+            info.display = False
+            return
+        line = Text(no_wrap=True, overflow="ellipsis")
+        if feed.last_checked:
+            age = relative_date(feed.last_checked, self.app.clock())
+            line.append("checked just now" if age == "now" else f"checked {age} ago", style="dim")
+        else:
+            line.append("not fetched yet", style="dim")
+        if feed.last_error:
+            line.append(" · ")
+            line.append(f"error: {one_line(feed.last_error)}", style="bold red")
+        elif feed.last_warning:
+            line.append(f" · warning: {one_line(feed.last_warning)}", style="yellow")
+        info.update(line)
+        info.display = True
+        info.set_class(bool(feed.last_error), "-error")
+
+    # -- selection ------------------------------------------------------------------
 
     @on(OptionList.OptionHighlighted, "#feeds")
-    def feed_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id and event.option.id != getattr(self.query_one(ArticleList), "key", None):
-            self._show_feed(event.option.id)
+    def feed_highlighted(self) -> None:
+        key = self.query_one(FeedList).key or ALL
+        self.show_feed_info()
+        if key != self.query_one(ArticleList).key:
+            self.show_selection(key)
+            self.app.save_state("selection", key)
 
     @on(OptionList.OptionHighlighted, "#articles")
     def article_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -122,95 +298,269 @@ class MainScreen(Screen[None]):
         cursor = article_list.next_page_cursor
         if cursor is not None and event.option_index >= len(article_list.articles) - 20:
             self.load_articles(article_list.key, after=cursor)
+        if article_list.current is not None:
+            self.app.save_state("article", str(article_list.current.id))
 
     @on(OptionList.OptionSelected, "#feeds")
     def feed_selected(self) -> None:
-        self.query_one(ArticleList).focus()
+        self.focus_pane("articles")
 
     @on(OptionList.OptionSelected, "#articles")
     def article_selected(self, event: OptionList.OptionSelected) -> None:
+        self.open_article(event.option_index)
+
+    def open_article(self, index: int) -> None:
         article_list = self.query_one(ArticleList)
-        article = article_list.current
-        if article is not None:
-            article_list.mark_read(event.option_index)
-            self.load_article(article.id)
+        article_list.highlighted = index
+        article = article_list.update_article(index, read=True)
+        self.load_article(article.id)
+        if self.has_class("narrow"):
+            self.focus_pane("reader")
+
+    # -- movement ---------------------------------------------------------------------
+
+    def _focused_list(self) -> OptionList | None:
+        focused = self.focused
+        return focused if isinstance(focused, OptionList) else None
 
     def action_cursor_down(self) -> None:
-        self._focused_list_action("action_cursor_down", "scroll_down")
+        if (listing := self._focused_list()) is not None:
+            listing.action_cursor_down()
+        else:
+            self.query_one(ReadingPane).scroll_down()
 
     def action_cursor_up(self) -> None:
-        self._focused_list_action("action_cursor_up", "scroll_up")
+        if (listing := self._focused_list()) is not None:
+            listing.action_cursor_up()
+        else:
+            self.query_one(ReadingPane).scroll_up()
 
-    def _focused_list_action(self, list_action: str, scroll_action: str) -> None:
-        focused = self.focused
-        if isinstance(focused, OptionList):
-            getattr(focused, list_action)()
-        elif isinstance(focused, ReadingPane):
-            getattr(focused, scroll_action)()
+    def action_first(self) -> None:
+        if (listing := self._focused_list()) is not None:
+            listing.action_first()
+        else:
+            self.query_one(ReadingPane).scroll_home()
 
-    # -- refresh ----------------------------------------------------------------
+    def action_last(self) -> None:
+        listing = self._focused_list()
+        if isinstance(listing, ArticleList) and not listing.exhausted and listing.key:
+            self.load_articles(listing.key, after=listing.next_page_cursor, everything=True)
+        elif listing is not None:
+            listing.action_last()
+        else:
+            self.query_one(ReadingPane).scroll_end()
+
+    def action_page_down(self) -> None:
+        self.query_one(ReadingPane).scroll_page_down()
+
+    def action_open(self) -> None:
+        listing = self._focused_list()
+        if listing is not None:
+            listing.action_select()
+        elif self.focused is self.query_one("#search"):
+            return
+
+    def action_next_unread(self) -> None:
+        self._jump_unread(+1)
+
+    def action_previous_unread(self) -> None:
+        self._jump_unread(-1)
+
+    def _jump_unread(self, step: int) -> None:
+        article_list = self.query_one(ArticleList)
+        start = article_list.highlighted if article_list.highlighted is not None else -1
+        current = article_list.current
+        # The article under the cursor counts when it is still unread: "the next thing
+        # I have not read" starts here.
+        index = start if current is not None and not current.read else None
+        if index is None:
+            index = article_list.find_unread(start, step)
+        if index is None:
+            self.notify("No more unread articles here.", timeout=3)
+            return
+        self.open_article(index)
+
+    def action_back(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.display:
+            search.display = False
+            self.focus_pane("articles")
+        elif self.active_pane != "feeds":
+            self.action_previous_pane()
+
+    # -- article actions ----------------------------------------------------------------
+
+    def action_toggle_read(self) -> None:
+        article_list = self.query_one(ArticleList)
+        article = article_list.current
+        if article is None or article_list.highlighted is None:
+            return
+        updated = article_list.update_article(article_list.highlighted, read=not article.read)
+        self.write("set_read", [updated.id], updated.read)
+
+    def action_toggle_bookmark(self) -> None:
+        article_list = self.query_one(ArticleList)
+        article = article_list.current
+        if article is None or article_list.highlighted is None:
+            return
+        updated = article_list.update_article(
+            article_list.highlighted, bookmarked=not article.bookmarked
+        )
+        self.write("set_bookmark", updated.id, updated.bookmarked)
+        self.notify("Bookmarked." if updated.bookmarked else "Bookmark removed.", timeout=2)
+
+    def action_open_link(self) -> None:
+        article = self.query_one(ArticleList).current
+        link = article.link if article else None
+        if not link or not link.lower().startswith(("http://", "https://")):
+            self.notify("This article has no web link to open.", severity="warning", timeout=3)
+            return
+        self.app.open_url(link)
+
+    def action_mark_all_read(self) -> None:
+        key = self.query_one(FeedList).key or ALL
+        self.mark_all_read(key)
+
+    @work(thread=True, group="writes", exit_on_error=False)
+    def mark_all_read(self, key: str) -> None:
+        with self.app.database() as store:
+            changed = store.mark_all_read(selection_filter(key))
+        self.app.call_from_thread(self.notify, f"Marked {changed} articles read.", timeout=2)
+        self.app.call_from_thread(self.reload)
+
+    def reload(self) -> None:
+        """Re-read feeds and the current article list, keeping the user's place."""
+        self.load_feeds()
+        article_list = self.query_one(ArticleList)
+        if article_list.key:
+            current = article_list.current
+            self.load_articles(
+                article_list.key,
+                limit=max(ArticleList.PAGE_SIZE, len(article_list.articles)),
+                keep=current.id if current else None,
+            )
+
+    # -- search ---------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        query = event.value.strip()
+        if not query:
+            return
+        self.show_selection(f"search:{query}")
+        self.focus_pane("articles")
+
+    # -- feeds: add, remove, refresh --------------------------------------------------------
+
+    def action_add_feed(self) -> None:
+        def added(feed_id: int | None) -> None:
+            if feed_id is not None:
+                self.notify("Feed added.", timeout=3)
+                self.load_feeds(select=f"feed:{feed_id}")
+
+        self.app.push_screen(AddFeedScreen(), added)
+
+    def action_remove_feed(self) -> None:
+        feed_list = self.query_one(FeedList)
+        key = feed_list.key or ""
+        if not key.startswith("feed:"):
+            self.notify("Select a feed to remove.", severity="warning", timeout=3)
+            return
+        feed = feed_list.feeds[int(key.partition(":")[2])]
+        question = Text("Remove ")
+        question.append(one_line(feed.display_title), style="bold")
+        question.append(f" and its {feed.total} articles?")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.remove_feed(feed.id)
+
+        self.app.push_screen(ConfirmScreen(question, yes="Remove"), answered)
+
+    @work(thread=True, group="writes", exit_on_error=False)
+    def remove_feed(self, feed_id: int) -> None:
+        with self.app.database() as store:
+            store.remove_feed(feed_id)
+        self.app.call_from_thread(self.load_feeds, ALL)
 
     def action_refresh_all(self) -> None:
         self.run_refresh(None)
 
     def action_refresh_feed(self) -> None:
-        option = self.query_one(FeedList).highlighted_option
-        feed_id = _feed_id(option.id) if option and option.id != ALL_ARTICLES else None
-        self.run_refresh(feed_id)
+        key = self.query_one(FeedList).key or ALL
+        self.run_refresh(int(key.partition(":")[2]) if key.startswith("feed:") else None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("refresh_feed", "refresh_all") and self.refreshing:
+            return None  # shown dimmed while a refresh runs
+        return True
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def run_refresh(self, feed_id: int | None) -> None:
         from ..core.update import open_store, refresh
 
-        # The refresh writes for a long time: it gets a connection of its own so the
-        # panes can keep reading (WAL) through the UI's connection meanwhile.
-        with open_store(self.app.config.database_path) as store:
-            feeds = [store.feed(feed_id)] if feed_id is not None else store.feeds()
-            report = refresh(
-                store,
-                feeds,
-                fetch=self.app.config.fetch,
-                parse=self.app.config.parse,
-                force=feed_id is not None,
-                progress=lambda progress: self.post_message(RefreshProgressed(progress)),
-            )
+        self.app.call_from_thread(setattr, self, "refreshing", True)
+        try:
+            # The refresh writes for a long time: it gets a connection of its own so the
+            # panes can keep reading (WAL) through the UI's connection meanwhile.
+            with open_store(self.app.config.database_path) as store:
+                feeds = [store.feed(feed_id)] if feed_id is not None else store.feeds()
+                report = refresh(
+                    store,
+                    feeds,
+                    fetch=self.app.config.fetch,
+                    parse=self.app.config.parse,
+                    force=feed_id is not None,
+                    progress=lambda progress: self.post_message(RefreshProgressed(progress)),
+                )
+        finally:
+            self.app.call_from_thread(setattr, self, "refreshing", False)
         self.post_message(RefreshFinished(report))
+
+    def watch_refreshing(self, refreshing: bool) -> None:
+        self.query_one("#refresh-bar").display = refreshing
+        self.refresh_bindings()
 
     def on_refresh_progressed(self, message: RefreshProgressed) -> None:
         progress = message.progress
-        bar = self.query_one("#refresh-progress", ProgressBar)
-        bar.display = True
-        bar.update(total=max(progress.total, 1), progress=progress.done)
-        status = f"Refreshing {progress.done}/{progress.total} · {progress.new_articles} new"
+        self.query_one("#refresh-progress", ProgressBar).update(
+            total=max(progress.total, 1), progress=progress.done
+        )
+        status = f"{progress.done}/{progress.total} feeds · {progress.new_articles} new"
         if progress.errors:
             status += f" · {progress.errors} failed"
-        self.query_one("#status", Static).update(status)
+        self.query_one("#refresh-status", Static).update(status)
 
     def on_refresh_finished(self, message: RefreshFinished) -> None:
         report = message.report
-        self.query_one("#refresh-progress").display = False
-        status = f"{report.new_articles} new articles from {len(report.outcomes)} feeds"
+        summary = f"{report.new_articles} new articles from {len(report.outcomes)} feeds"
         if report.failed:
-            status += f" · {report.failed} failed"
-        self.query_one("#status", Static).update(status)
-        self.load_feeds()
-        article_list = self.query_one(ArticleList)
-        if report.new_articles and getattr(article_list, "key", None):
-            self.load_articles(article_list.key)
+            summary += f"; {report.failed} failed (marked ! in the feed list)"
+        self.notify(
+            summary,
+            title="Refreshed",
+            severity="warning" if report.failed else "information",
+            timeout=5,
+        )
+        self.reload()
+
+    # -- help and errors ---------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.app.key_help()))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Failures in workers become a notification, never a crash or a traceback."""
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        message = (
-            error.message if isinstance(error, BroadsheetError) else f"unexpected error: {error}"
-        )
+        if isinstance(error, BroadsheetError):
+            message = error.message
+        else:
+            message = f"unexpected error: {type(error).__name__}: {error}"
         self.notify(one_line(message), title="Problem", severity="error", timeout=8)
-        if event.worker.group == "refresh":
-            self.query_one("#refresh-progress").display = False
-            self.query_one("#status", Static).update("Refresh failed")
-
-
-def _feed_id(key: str) -> int:
-    return int(key.removeprefix("feed-"))

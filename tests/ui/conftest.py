@@ -1,0 +1,97 @@
+"""A reader with known content and a fixed clock, so Pilot tests and snapshots are stable."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from textual.worker import WorkerFailed
+
+from tui.app import BroadsheetApp
+from tui.core.config import load_config
+from tui.core.models import ParsedEntry, ParsedFeed
+from tui.core.store import Store
+from tui.core.update import open_store
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def utc_timezone():
+    """Dates in the reading pane are local time; pin it so snapshots match everywhere."""
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if previous is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = previous
+    time.tzset()
+
+
+def story(n: int, title: str, *, hours_ago: float, body: str | None = None) -> ParsedEntry:
+    return ParsedEntry(
+        title=title,
+        guid=f"story-{n}",
+        link=f"https://daily.example/{n}",
+        author="Ada Reporter",
+        published=NOW - timedelta(hours=hours_ago),
+        content=body or f"<p>{title}.</p><p>Second paragraph of story {n}.</p>",
+    )
+
+
+DAILY = ParsedFeed(
+    title="The Daily Example",
+    link="https://daily.example/",
+    entries=(
+        story(1, "Council approves the new bridge", hours_ago=1),
+        story(2, "Rain expected all weekend", hours_ago=5),
+        story(3, "[bold red]Hostile[/] title \\[link=file:///etc/passwd]x", hours_ago=26),
+        story(4, "Library opens a night reading room", hours_ago=50),
+    ),
+)
+TECH = ParsedFeed(
+    title="Tech Notes",
+    link="https://tech.example/",
+    entries=(
+        story(10, "A faster parser", hours_ago=3),
+        story(11, "Terminals in 2026", hours_ago=30),
+    ),
+)
+
+
+@pytest.fixture
+def library(data_dir: Path) -> Path:
+    """A data dir holding the welcome feed, two tagged feeds and one feed in error."""
+    with open_store(data_dir / "broadsheet.sqlite3") as store:
+        daily = store.add_feed("https://daily.example/rss", tags=["news"])
+        store.apply_feed_update(daily.id, DAILY, now=NOW)
+        tech = store.add_feed("https://tech.example/atom", tags=["tech"])
+        store.apply_feed_update(tech.id, TECH, now=NOW)
+        broken = store.add_feed("https://broken.example/feed", title="Broken Feed")
+        store.record_failure(broken.id, "HTTP 500 Internal Server Error", now=NOW, status="500")
+    return data_dir
+
+
+def build_app(data_dir: Path, tmp_path: Path, config_text: str = "") -> BroadsheetApp:
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(config_text)
+    return BroadsheetApp(load_config(config_file, data_dir, {}), clock=lambda: NOW)
+
+
+async def settle(app: BroadsheetApp, pilot) -> None:
+    """Let workers finish and their messages land, a few rounds deep."""
+    for _ in range(6):
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerFailed:
+            pass  # the app shows worker errors to the user; tests assert on what it shows
+        await pilot.pause()
+
+
+def read_store(data_dir: Path) -> Store:
+    return Store(data_dir / "broadsheet.sqlite3")

@@ -1,0 +1,74 @@
+"""SVG snapshots of the main screens (update with `pytest --snapshot-update`, then review)."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import build_app, settle
+from tui.widgets.feed_list import FeedList
+
+
+def reader_open_on_first_story(library, tmp_path):
+    app = build_app(library, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(app, pilot)
+        feeds = app.screen.query_one(FeedList)
+        feeds.highlighted = next(
+            i for i, o in enumerate(feeds.options) if (o.id or "").endswith("@news")
+        )
+        await settle(app, pilot)
+        await pilot.press("enter", "enter")
+        await settle(app, pilot)
+
+    return app, run_before
+
+
+def test_main_screen_wide(library, tmp_path, snap_compare):
+    app, run_before = reader_open_on_first_story(library, tmp_path)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_main_screen_narrow(library, tmp_path, snap_compare):
+    app, run_before = reader_open_on_first_story(library, tmp_path)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_help_screen(library, tmp_path, snap_compare):
+    app = build_app(library, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_add_feed_dialog_with_an_error(library, tmp_path, snap_compare):
+    app = build_app(library, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"ftp://example.org/feed", "enter")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_feed_in_error(library, tmp_path, snap_compare):
+    app = build_app(library, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(app, pilot)
+        feeds = app.screen.query_one(FeedList)
+        feeds.highlighted = next(
+            i
+            for i, o in enumerate(feeds.options)
+            if o.id
+            and o.id.startswith("feed:")
+            and feeds.feeds[int(o.id[5:].split("@")[0])].last_error
+        )
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
