@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from . import output
 from .core.config import Config
 from .core.errors import ArticleNotFoundError, BroadsheetError, FeedNotFoundError, OPMLError
-from .core.extract import clean_text
+from .core.extract import clean_text, extract_article, looks_like_html
 from .core.models import Article, Feed
 from .core.store import ArticleFilter, Store
 from .core.textsafe import one_line
@@ -242,13 +242,16 @@ def resolve_text(ctx: Context, target: str) -> tuple[str, str]:
         stored = ctx.store.article_by_link(target)
         if stored is not None and stored.body_html:
             return article_header(stored), clean_text(stored.body_html)
-        return "", clean_text(fetch_page(ctx, target))
+        return "", extract_article(fetch_page(ctx, target), target)
     path = Path(target).expanduser()
     if not path.exists():
         if target.lstrip("-").isdigit():
             raise ArticleNotFoundError(f"no article with id {target}")
         raise BroadsheetError(f"{target}: no such article id, URL or file")
-    return "", clean_text(read_document(path))
+    document = read_document(path)
+    if looks_like_html(document):
+        return "", extract_article(document, path.resolve().as_uri())
+    return "", clean_text(document)
 
 
 def article_header(article: Article) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .textsafe import strip_controls
 
@@ -190,22 +190,30 @@ def _needles(needles: str) -> tuple[str, ...]:
     return tuple(needles.split("|")) if needles else ()
 
 
-# Prompt verbs that open a sign-up or follow line.
+# Openings of a sign-up line: "Get the briefing in your inbox", "Sign up for ...".
 _PROMPT_START = (
-    r"^(?:get|sign|subscribe|join|receive|want|like|love|enjoy|stay|never|don[’']?t|"
-    r"be the first|for more|click|tap|enter|start|follow|keep up|want more|interested)\b"
+    r"^(?:get|sign|subscribe|join|receive|want more|stay (?:up to date|informed|in the know|"
+    r"connected)|don[’']?t miss|never miss|be the first|for more|click|tap|enter your|keep up|"
+    r"(?:enjoy|enjoyed|like|love|liked|loved) this|interested in)\b"
+)
+# A time, a numeric date, a month name with a day or year, or "... ago".
+_WHEN = (
+    r"(?=.*(?:\b\d{1,2}:\d\d\b|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b|\bago\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d))"
 )
 _RULES: list[_Rule] = [
     # Subscribe / sign-in / paywall prompts.
     _rule(
         20,
-        r"^(?:subscribe|sign up|sign in|log ?in|register)(?:\b|$)",
-        r"^(?:join|subscribe|register) (?:now|today|for free|free)\b",
+        r"^(?:subscribe|sign up|sign in|log ?in)(?:\W*$|\W+(?:now|today|here|to|for|with)\b)",
+        r"^(?:join|subscribe|register) (?:now|today|for free|free|here)\b",
     ),
     _rule(
         30,
-        r"^(?:start|create|get|try|activate|claim|unlock|open)\b.{0,60}"
+        r"^(?:start|create|get|try|activate|claim|unlock)\b.{0,60}"
         r"\b(?:free|premium|digital|unlimited) (?:account|trial|access|subscription)",
+        r"^(?:get|unlock|read|enjoy|access)\b.{0,40}"
+        r"\b(?:premium|exclusive|subscriber[- ]only) (?:stories|articles|content)\b",
         r"^continue reading(?: the main story| below)?\W*$",
     ),
     _rule(
@@ -217,11 +225,10 @@ _RULES: list[_Rule] = [
     ),
     _rule(
         30,
-        r"\b(?:premium|exclusive|subscriber[- ]only) (?:stories|articles|content)\b",
-        r"\bsign (?:in|up) (?:to|for) (?:continue|keep|read|access|unlock|get|receive)\b",
+        r"(?:^|[?.!]\s+)(?:please )?sign (?:in|up) (?:to|for) "
+        r"(?:continue|keep|read|access|unlock|get|receive)\b",
         r"\b(?:continue|keep) reading\b.{0,60}\b(?:sign|subscri|log in|register|account)",
-        r"\bsubscri(?:be|ption|bing)\b.{0,40}\b(?:now|today|only|per|a month)\b.{0,40}[$£€]",
-        needles="premium|exclusive|only|sign|reading|subscri",
+        needles="sign|reading",
     ),
     _rule(35, rf"{_PROMPT_START}.{{0,120}}\b(?:newsletters?|inbox)\b"),
     _rule(
@@ -251,8 +258,11 @@ _RULES: list[_Rule] = [
         60,
         r"^(?:photo(?:graph)?s?|images?|pictures?|pictured|video|illustrations?|graphic|"
         r"credits?|caption)(?: credits?| by| courtesy(?: of)?| source)?\s*[:|©]",
+    ),
+    _rule(
+        12,
         r"^\(?(?:photo(?:graph)?s?|images?|pictures?) (?:by|courtesy of|credits?|source)\b",
-        r"^copyright\b",
+        r"^copyright\b(?=.*\b(?:19|20)\d\d\b)(?!.*[.!?]$)",
     ),
     _rule(
         12,
@@ -277,7 +287,7 @@ _RULES: list[_Rule] = [
         r"^follow\b.{0,120}\b(?:on|at|via) (?:twitter|facebook|instagram|youtube|tiktok|"
         r"linkedin|threads|bluesky|mastodon|https?://|@)",
         r"^follow (?:us|me|him|her|them)\b",
-        r"^(?:e-?mail|contact|reach|write to)\b.{0,80}(?:\S@\w|\btwitter\b)",
+        r"^(?:e-?mail|contact|reach|write to)\b.{0,80}\S@\w",
     ),
     # Read more / related links (a prefixed link line; headings alone: _LINK_HEADING).
     _rule(
@@ -324,9 +334,14 @@ _RULES: list[_Rule] = [
     _rule(
         12,
         r"^\(?(?:updated|published|posted|last updated|last modified|first published|modified)"
-        r"\b(?=.*\d)",
+        rf"\b{_WHEN}",
     ),
-    _rule(50, r"^\(?(?:additional )?(?:reporting|writing|editing|research) by\b"),
+    _rule(
+        50,
+        r"^\((?:additional )?(?:reporting|writing|editing) by\b",
+        r"^additional reporting by\b",
+        r"^(?:reporting|writing|editing) by\b.*(?:;|\bediting by\b)",
+    ),
     _rule(
         50,
         r"\bcontributed (?:reporting|to this (?:report|story|article))\b",
@@ -355,17 +370,25 @@ _SHARE_WORDS = _SHARE_SIGNAL | frozenset(
     "friends show hide view leave reply more options".split()
 )
 _CLICK_TO_TWEET = re.compile(r"\s*click to tweet\s*$", _I)
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)]$")
-_PARENTHESISED_TAIL = re.compile(r"\(([^()]{2,160})\)\W*$")
-_CREDIT_WORDS = re.compile(
-    r"\b(?:photo|photos|photograph|credit|courtesy|getty|shutterstock|istock)\b", _I
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’»]$")
+_PARENTHESISED_TAIL = re.compile(r"\(([^()]{2,160})\)(\W*)$")
+# What a credit in brackets at the end of a caption looks like: "(Photo: ...)", "(Photo by
+# ...)", "(Courtesy of ...)", "(AP Photo/...)", "(.../Getty Images)".
+_CREDIT_INSIDE = re.compile(
+    r"^\s*(?:(?:photos?|photograph|image|picture|video|illustration)(?: credits?)?\s*(?::|by\b)"
+    r"|(?:credits?|courtesy)\b)"
+    r"|\bphoto/|\b(?:getty images|shutterstock|istock|alamy)\b",
+    _I,
 )
+# News agencies, as they appear in slash-separated credits: "(Jane Doe/AFP)".
 _AGENCIES = re.compile(
     r"\b(?:AP|AFP|Reuters|EPA|TNS|Pool|Bloomberg|Xinhua|UPI|Anadolu|PA|NASA|ESA|Sipa|"
-    r"Polaris|ZUMA|SOPA|Alamy)\b"
+    r"Polaris|ZUMA|SOPA)\b"
 )
 # A headline ending in an all-caps section tag, "... [VIDEO]": a link to another story.
-_TAGGED_LINK = re.compile(r"\[[A-Z]{3,}\]\W*$")
+_TAGGED_LINK = re.compile(r"\w\W*\s\[[A-Z]{3,}\]\W*$")
+# A quoted passage of four words or more: speech, which no prompt rule may remove.
+_QUOTED = re.compile(r"[“\"](?:[^”\"\s]+\s+){3,}[^”\"]*[”\"]")
 _TABLE_DEBRIS = re.compile(r"^[|\s]*$")
 _LIST_ITEM = re.compile(r"^[•\-*–]\s")
 
@@ -377,8 +400,11 @@ def _is_caption(paragraph: str, words: int) -> bool:
     tail = _PARENTHESISED_TAIL.search(paragraph)
     if not tail:
         return False
-    inner = tail.group(1)
-    return bool(_CREDIT_WORDS.search(inner)) or ("/" in inner and bool(_AGENCIES.search(inner)))
+    inner, after = tail.groups()
+    if _CREDIT_INSIDE.search(inner):
+        return True
+    # "(Jane Doe/AFP)" closes a caption; "... a new poll (AP/NORC)." closes a sentence.
+    return not after.strip() and "/" in inner and bool(_AGENCIES.search(inner))
 
 
 def _is_share_line(words: list[str]) -> bool:
@@ -391,7 +417,7 @@ def _is_share_line(words: list[str]) -> bool:
 
 
 def _headline_like(paragraph: str, words: int) -> bool:
-    return words <= 20 and (not _SENTENCE_END.search(paragraph) or paragraph.endswith(")"))
+    return words <= 20 and not _SENTENCE_END.search(paragraph)
 
 
 def is_boilerplate(paragraph: str) -> bool:
@@ -405,6 +431,8 @@ def is_boilerplate(paragraph: str) -> bool:
         return True
     if count <= 25 and _TAGGED_LINK.search(text):
         return True
+    if _QUOTED.search(text):  # quoted speech is article text, whatever it mentions
+        return False
     lowered = text.lower()
     return any(
         count <= rule.limit
@@ -490,7 +518,19 @@ _TITLE_SOURCES = re.compile(
 )
 _CONTENT_ATTR = re.compile(r"content=[\"']([^\"']*)[\"']", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
-_DATE_HINT = re.compile(r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}:\d\d\b")
+# A time, a numeric date, or a month name next to a year: "9:30", "11/19/2019",
+# "March 14, 2031".
+_DATE_HINT = re.compile(
+    r"\b\d{1,2}:\d\d\b|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?"
+    r"(?:1[89]|20)\d\d\b",
+    re.IGNORECASE,
+)
+_BODY_HINT = re.compile(r"article|body|content|entry|main|post|text|story", re.IGNORECASE)
+_NOT_BODY_HINT = re.compile(
+    r"comment|related|sidebar|footer|promo|share|social|widget|sponsor|newsletter|teaser|recirc",
+    re.IGNORECASE,
+)
 # Below this many words, precision mode probably kept a notice rather than the article.
 _SHORT_ARTICLE_WORDS = 50
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
@@ -529,7 +569,9 @@ def _drop_heading_lines(paragraphs: list[str], titles: list[str]) -> list[str]:
         if not words:
             start += 1
             continue
-        repeats_title = any(words in title for title in titles) and len(words.split()) >= 2
+        repeats_title = len(words.split()) >= 2 and any(
+            f" {words} " in f" {title} " for title in titles
+        )
         dateline = (
             len(words.split()) <= 12
             and bool(_DATE_HINT.search(line))
@@ -547,11 +589,11 @@ def _looks_binary(text: str) -> bool:
     return odd >= 8 and odd > len(sample) * 0.1
 
 
-def _trafilatura_paragraphs(html: str, url: str | None, *, precision: bool) -> list[str]:
-    import trafilatura  # noqa: PLC0415 - heavy, imported on first use
+def _trafilatura_paragraphs(tree: Any, url: str | None, *, precision: bool) -> list[str]:
+    import trafilatura  # heavy: imported on first use, not at start-up
 
     text = trafilatura.extract(
-        html,
+        tree,  # trafilatura works on its own copy of the tree
         url=url,
         output_format="txt",
         include_comments=False,
@@ -589,7 +631,7 @@ def extract_article(html: str, url: str | None = None) -> str:
         if not looks_like_html(html):
             return clean_text(html)
         paragraphs = _article_paragraphs(html, url)
-    except Exception:  # noqa: BLE001 - any parser failure means "no article"
+    except Exception:  # any failure of the parsers on a hostile page means "no article"
         return ""
     return _SURROGATES.sub("", strip_controls("\n\n".join(paragraphs)))
 
@@ -598,20 +640,72 @@ def _article_paragraphs(html: str, url: str | None) -> list[str]:
     """Trafilatura in precision mode; then, when that leaves almost nothing (a page whose
     text it took for boilerplate), its recall mode if that finds a real article; then
     the sentences of a plain walk over the markup."""
+    import trafilatura  # heavy: imported on first use, not at start-up
+
     titles = _page_titles(html)
 
     def cleaned(paragraphs: list[str]) -> list[str]:
         return strip_boilerplate(_drop_heading_lines(paragraphs, titles))
 
-    best = cleaned(_trafilatura_paragraphs(html, url, precision=True))
-    found = _word_count(best)
-    if found < _SHORT_ARTICLE_WORDS:
-        recall = cleaned(_trafilatura_paragraphs(html, url, precision=False))
-        if _word_count(recall) >= max(_SHORT_ARTICLE_WORDS, 2 * found):
-            best = recall
+    tree = trafilatura.load_html(html)
+    best: list[str] = []
+    if tree is not None:
+        best = cleaned(_trafilatura_paragraphs(tree, url, precision=True))
+        found = _word_count(best)
+        if found < _SHORT_ARTICLE_WORDS:
+            recall = cleaned(_trafilatura_paragraphs(tree, url, precision=False))
+            if _word_count(recall) >= max(_SHORT_ARTICLE_WORDS, 2 * found):
+                best = recall
+        if best:
+            best += _continued_body(tree, best)
     if not best:
         best = [p for p in cleaned(html_to_paragraphs(html)) if _sentence_like(p)]
     return best
+
+
+def _continued_body(tree: Any, paragraphs: list[str]) -> list[str]:
+    """Article paragraphs that the extractor left out because the page splits its body
+    into several containers of the same class (typically between full-width ads).
+
+    The container of the first extracted paragraph must carry a body-like class name (as
+    in Readability's class hints); every other element with exactly that class and mostly
+    prose in it contributes its paragraphs, in document order, after the extracted ones.
+    """
+    first = next((p for p in paragraphs if len(_WORD.findall(p)) >= 10), None)
+    if first is None:
+        return []
+    try:
+        import lxml.html  # a dependency of trafilatura, already loaded by it
+
+        key = _normal_words(first)[:80]
+        start = next(
+            (p for p in tree.iter("p") if _normal_words(p.text_content()).startswith(key)), None
+        )
+        container = start.getparent() if start is not None else None
+        if container is None:
+            return []
+        name = _class_of(container)
+        if not _BODY_HINT.search(name) or _NOT_BODY_HINT.search(name):
+            return []
+        seen = {_normal_words(p) for p in paragraphs}
+        extra: list[str] = []
+        for other in tree.iter(container.tag):
+            if other is container or _class_of(other) != name:
+                continue
+            markup = lxml.html.tostring(other, encoding="unicode")
+            found = [p for p in html_to_paragraphs(markup) if _normal_words(p) not in seen]
+            prose = [p for p in found if len(_WORD.findall(p)) >= 15]
+            if _word_count(prose) >= 60 and 2 * len(prose) >= len(found):
+                extra += found
+                seen.update(_normal_words(p) for p in found)
+    except Exception:  # an odd tree keeps what the extractor found
+        return []
+    return strip_boilerplate(extra)
+
+
+def _class_of(element: Any) -> str:
+    value = element.get("class")
+    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 def _sentence_like(paragraph: str) -> bool:
