@@ -352,3 +352,40 @@ def test_remove_unsubscribes(cli, feed_server):
     result = cli("remove", feed_server.url(path))
     assert result.code == 0 and "Unsubscribed" in result.stdout
     assert [f["url"] for f in cli("feeds", "--json").json()] == [WELCOME]
+
+
+def test_refresh_shows_progress_only_on_a_terminal(cli, data_dir, feed_server):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    path = unique("progress") + ".xml"
+    feed_server.set_route(path, small_rss("Progress", 2))
+    assert cli("add", feed_server.url(path)).code == 0
+    assert "Refreshing" not in cli("refresh").stderr  # piped: no progress line
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "BROADSHEET_HOME": str(data_dir)}
+    completed = subprocess.run(
+        [sys.executable, "-m", "tui", "--config", str(cli.config), "refresh", "--force"],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        timeout=60,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert completed.returncode == 0
+    assert b"Refreshing" in shown and b"2/2 feeds" in shown
+    assert b"2 feeds: " in completed.stdout
