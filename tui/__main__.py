@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--feed", metavar="URL", help="only this feed")
     refresh.add_argument("--force", action="store_true", help="also feeds asked to wait")
     refresh.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    refresh.add_argument(
+        "--progress-json", action="store_true", help="progress as JSON lines on stderr"
+    )
 
     articles = command("articles", "list articles, newest first")
     articles.add_argument("--feed", metavar="URL", help="only this feed")

@@ -122,7 +122,7 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     from .core.update import refresh
 
     feeds = [find_feed(ctx.store, args.feed)] if args.feed else ctx.store.feeds()
-    progress = output.ProgressLine("Refreshing")
+    progress = output.JSONProgress() if args.progress_json else output.ProgressLine("Refreshing")
     try:
         report = refresh(
             ctx.store,

@@ -9,7 +9,6 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from .core.models import Article, Feed, RefreshProgress
-    from .core.update import RefreshReport
     from .widgets.feed_list import Counts
 
 
@@ -59,4 +58,5 @@ class RefreshProgressed(Message):
 class RefreshFinished(Message):
     """A refresh ended; the lists should reload."""
 
-    report: RefreshReport
+    report: dict[str, object]
+    """What ``refresh --json`` reports: feeds, updated, failed, new_articles, errors."""

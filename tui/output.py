@@ -130,6 +130,23 @@ def print_text(text: str) -> None:
     sys.stdout.write(strip_controls(text).rstrip("\n") + "\n")
 
 
+class JSONProgress:
+    """One JSON object per line on stderr, for a program driving ``refresh`` (the reader)."""
+
+    def __call__(self, progress: RefreshProgress) -> None:
+        line = {
+            "done": progress.done,
+            "total": progress.total,
+            "errors": progress.errors,
+            "new_articles": progress.new_articles,
+        }
+        sys.stderr.write(json.dumps(line) + "\n")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        pass
+
+
 class ProgressLine:
     """A one-line, self-overwriting progress report on stderr, only when it is a terminal."""
 

@@ -502,22 +502,19 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def run_refresh(self, feed_id: int | None) -> None:
-        from ..core.update import open_store, refresh
+        from ..refresh_process import run_refresh
 
+        feed_url = None
+        if feed_id is not None:
+            feed_url = self.query_one(FeedList).feeds[feed_id].url
         self.app.call_from_thread(setattr, self, "refreshing", True)
         try:
-            # The refresh writes for a long time: it gets a connection of its own so the
-            # panes can keep reading (WAL) through the UI's connection meanwhile.
-            with open_store(self.app.config.database_path) as store:
-                feeds = [store.feed(feed_id)] if feed_id is not None else store.feeds()
-                report = refresh(
-                    store,
-                    feeds,
-                    fetch=self.app.config.fetch,
-                    parse=self.app.config.parse,
-                    force=feed_id is not None,
-                    progress=lambda progress: self.post_message(RefreshProgressed(progress)),
-                )
+            report = run_refresh(
+                self.app.config,
+                feed_url,
+                progress=lambda progress: self.post_message(RefreshProgressed(progress)),
+                on_start=self.app.track_child,
+            )
         finally:
             self.app.call_from_thread(setattr, self, "refreshing", False)
         self.post_message(RefreshFinished(report))
@@ -538,15 +535,14 @@ class MainScreen(Screen[None]):
 
     def on_refresh_finished(self, message: RefreshFinished) -> None:
         report = message.report
-        summary = f"{report.new_articles} new articles from {len(report.outcomes)} feeds"
-        if report.failed:
-            summary += f"; {report.failed} failed (marked ! in the feed list)"
-        self.notify(
-            summary,
-            title="Refreshed",
-            severity="warning" if report.failed else "information",
-            timeout=5,
+        failed = int(report.get("failed", 0))
+        summary = (
+            f"{report.get('new_articles', 0)} new articles from {report.get('feeds', 0)} feeds"
         )
+        if failed:
+            summary += f"; {failed} failed (marked ! in the feed list)"
+        severity = "warning" if failed else "information"
+        self.notify(summary, title="Refreshed", severity=severity, timeout=5)
         self.reload()
 
     # -- help and errors ---------------------------------------------------------------------
