@@ -31,7 +31,6 @@ from typing import Any, TypeVar
 
 from .errors import BroadsheetError, ParseError
 from .models import ParsedFeed
-from .parse import parse_feed
 
 try:
     import resource
@@ -162,12 +161,16 @@ class ParserPool:
         self, content: bytes, headers: Mapping[str, str] | None = None, url: str | None = None
     ) -> ParsedFeed:
         """Parse in a worker; raises ParseError (or NotAFeedError) for this feed only."""
+        from .parse import parse_feed  # the workers import it; the parent only names it
+
         return await self._run(parse_feed, bytes(content), dict(headers or {}), url)
 
     def parse_sync(
         self, content: bytes, headers: Mapping[str, str] | None = None, url: str | None = None
     ) -> ParsedFeed:
         """``parse`` for callers that are not in an event loop (blocks the thread)."""
+        from .parse import parse_feed
+
         return self._run_sync(parse_feed, bytes(content), dict(headers or {}), url)
 
     def close(self) -> None:

@@ -108,6 +108,9 @@ class MainScreen(Screen[None]):
         self.query_one("#refresh-bar").display = False
         self.apply_pane_widths(self.app.saved.pane_widths)
         self.query_one(FeedList).focus()
+        # The articles of the remembered selection are asked for first: they are what
+        # the first screen is for, and the feed list's counts take longer to gather.
+        self.show_selection(self.app.saved.selection or ALL, keep=self.app.saved.article_id)
         self.load_feeds(select=self.app.saved.selection)
 
     # -- layout -------------------------------------------------------------------
@@ -222,6 +225,7 @@ class MainScreen(Screen[None]):
         feed_list.show_feeds(message.feeds, message.counts, select=message.select)
         key = feed_list.key or ALL
         article_list = self.query_one(ArticleList)
+        self.query_one("#articles-pane").border_title = selection_title(key, feed_list.feeds)
         self.show_feed_info()
         if key != article_list.key:
             self.show_selection(key, keep=self.app.saved.article_id)
