@@ -1,0 +1,309 @@
+"""Direct quotations and their speakers, on fixture articles written for these tests."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tui.core.models import Quote
+from tui.core.quotes import find_quotes
+
+
+def quotes(text: str) -> list[Quote]:
+    found = find_quotes(text)
+    for q in found:
+        assert text[q.start : q.end] == q.text, q
+        assert q.start < q.end
+    return found
+
+
+def pairs(text: str) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker) for q in quotes(text)]
+
+
+def speaker_of(text: str, words: str) -> str | None:
+    """The speaker of the quote that contains ``words``."""
+    for q in quotes(text):
+        if words in q.text:
+            return q.speaker
+    raise AssertionError(f"no quote contains {words!r}: {pairs(text)}")
+
+
+# ------------------------------------------------------------------ the marks
+
+
+def test_curly_and_straight_quotes_are_found_without_their_marks():
+    text = (
+        "“We will rebuild the harbour,” said Mayor Ana Ruiz.\n\n"
+        'Her deputy, Tom Hale, was blunter: "It will cost more than anyone thinks."'
+    )
+    assert pairs(text) == [
+        ("We will rebuild the harbour,", "Mayor Ana Ruiz"),
+        ("It will cost more than anyone thinks.", "Her deputy, Tom Hale"),
+    ]
+
+
+def test_a_quote_inside_a_quote_belongs_to_the_outer_one():
+    text = "“He said ‘go home’ and left the room,” she said, recalling the night."
+    found = quotes(text)
+    assert [q.text for q in found] == ["He said ‘go home’ and left the room,"]
+
+
+def test_a_quote_that_runs_over_paragraphs_is_one_quote():
+    text = (
+        "Chief Inspector Maya Lund described the raid in detail.\n\n"
+        "“We arrived at six in the morning and the door was already open. "
+        "Nobody was inside, but the kettle was still warm.\n\n"
+        "“Whoever lived there had left in a hurry,” Lund said."
+    )
+    found = quotes(text)
+    assert len(found) == 1
+    q = found[0]
+    assert q.text.startswith("We arrived at six")
+    assert q.text.endswith("left in a hurry,")
+    assert "\n\n" in q.text
+    assert q.speaker == "Maya Lund"
+
+
+def test_a_quote_broken_by_its_attribution_is_one_quote():
+    text = "“The figures are clear,” the economist Rita Moss said. “Wages have not kept up.”"
+    found = quotes(text)
+    assert len(found) == 1
+    assert (
+        found[0].text
+        == "The figures are clear,” the economist Rita Moss said. “Wages have not kept up."
+    )
+    assert found[0].speaker == "the economist Rita Moss"
+
+
+def test_quotes_with_their_own_speakers_stay_apart():
+    text = "“Yes,” said Ann Lee, “we agreed to it.”\n\n“No, we never did,” replied Bo Chen."
+    assert pairs(text) == [
+        ("Yes,” said Ann Lee, “we agreed to it.", "Ann Lee"),
+        ("No, we never did,", "Bo Chen"),
+    ]
+
+
+def test_british_single_quotes_are_quotes_when_they_are_the_house_style():
+    text = (
+        "‘We will not back down,’ the health secretary, Wes Lane, said on Monday.\n\n"
+        "‘The strike is over,’ a union official told the BBC."
+    )
+    assert pairs(text) == [
+        ("We will not back down,", "the health secretary, Wes Lane"),
+        ("The strike is over,", "a union official"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company's profits rose while its rivals' shares fell.",
+        "He grew up on rock 'n' roll and '90s hip-hop.",
+        "The players' union met the owners' lawyers on Tuesday.",
+        "It was the summer of ’69, and the band’s van broke down.",
+        "Ma'am, the 'tis season is here, said nobody ever.",
+    ],
+)
+def test_apostrophes_are_not_quotation_marks(text):
+    assert quotes(text) == []
+
+
+def test_scare_quotes_and_titles_are_not_quotes():
+    text = (
+        "The so-called “experts” dismissed the “fake news” about the bridge. "
+        "She discussed it on “Meet the Press” and in “The Daily Show.”"
+    )
+    assert quotes(text) == []
+
+
+def test_a_short_quote_framed_as_a_quotation_is_kept():
+    text = (
+        "NATO Secretary-General Mark Rutte confirmed the deployment on Monday and "
+        "called it a “significant escalation” of the war."
+    )
+    assert pairs(text) == [("significant escalation", "NATO Secretary-General Mark Rutte")]
+
+
+def test_reported_speech_is_not_a_quote():
+    text = (
+        "About 10,000 troops are heading to the border, Dana Park, a Pentagon spokeswoman, "
+        "told reporters on Monday."
+    )
+    assert quotes(text) == []
+
+
+# ------------------------------------------------------------------ speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“The vote was fair,” Omar Said said.", "Omar Said"),
+        ("“The vote was fair,” said Lena Holm, a judge.", "Lena Holm, a judge"),
+        ("Lena Holm said, “The vote was fair.”", "Lena Holm"),
+        ("Lena Holm told reporters: “The vote was fair.”", "Lena Holm"),
+        ("“The vote was fair,” Lena Holm told Reuters.", "Lena Holm"),
+        ("“The vote was fair,” according to Lena Holm.", "Lena Holm"),
+        ("Lena Holm added: “The vote was fair.”", "Lena Holm"),
+        ("Lena Holm wrote that the vote was “fair and free of fraud.”", "Lena Holm"),
+        ("Lena Holm says the vote was “fair and free of fraud.”", "Lena Holm"),
+        ("“Was the vote fair?” asked Lena Holm.", "Lena Holm"),
+        ("“The vote was fair,” Lena Holm insisted.", "Lena Holm"),
+        ("“The vote was fair,” Lena Holm warned on Twitter.", "Lena Holm"),
+        ("“The vote was fair,” Lena Holm tweeted.", "Lena Holm"),
+        ("“The vote was fair” ― Lena Holm", "Lena Holm"),
+    ],
+)
+def test_attribution_patterns(text, speaker):
+    assert pairs(text) == [(text[text.index("“") + 1 : text.index("”")], speaker)]
+
+
+def test_names_keep_their_titles_and_roles():
+    text = (
+        "“Sanctions are coming,” said Sen. Elizabeth Warren, D-Mass., in a statement.\n\n"
+        "“We are ready,” said the White House press secretary, Karine Jean-Pierre.\n\n"
+        "Trump campaign spokesman Jason Miller said: “The polls are wrong.”\n\n"
+        "“It will pass,” Rep. John Mica (R-Fla.) said."
+    )
+    assert [q.speaker for q in quotes(text)] == [
+        "Sen. Elizabeth Warren, D-Mass.",
+        "the White House press secretary, Karine Jean-Pierre",
+        "Trump campaign spokesman Jason Miller",
+        "Rep. John Mica (R-Fla.)",
+    ]
+
+
+def test_a_surname_resolves_to_the_full_name_mentioned_before():
+    text = (
+        "Norwegian Prime Minister Erna Solberg met the press in Oslo on Friday.\n\n"
+        "“We will keep our promises,” Solberg said."
+    )
+    assert speaker_of(text, "promises") == "Erna Solberg"
+
+
+def test_a_pronoun_resolves_to_the_person_the_sentence_before_is_about():
+    text = (
+        "Governor Alan Brooks signed the budget on Tuesday after a long fight with the "
+        "teachers' union led by Carla Diaz.\n\n"
+        "“This budget keeps every school open,” he said."
+    )
+    assert speaker_of(text, "every school") == "Alan Brooks"
+
+
+def test_a_pronoun_skips_names_of_the_wrong_title():
+    text = (
+        "Mr. Paul Grant spoke first. Then Ms. Irene Vogt took the stage.\n\n"
+        "“We have waited long enough,” he said."
+    )
+    assert speaker_of(text, "waited") == "Paul Grant"
+
+
+def test_a_pronoun_with_nobody_to_stand_for_stays_as_written():
+    assert pairs("“I am not leaving,” she said.") == [("I am not leaving,", "she")]
+
+
+def test_a_quote_paragraph_continues_the_previous_speaker():
+    text = (
+        "“The river rose faster than anyone expected,” said Fire Chief Dan Ortiz.\n\n"
+        "“By midnight the whole street was under water.”\n\n"
+        "The city council will meet on Thursday."
+    )
+    found = quotes(text)
+    assert [q.speaker for q in found] == ["Fire Chief Dan Ortiz", "Fire Chief Dan Ortiz"]
+
+
+def test_a_partial_quote_belongs_to_the_subject_of_its_sentence():
+    text = "Mayor Ana Ruiz promised new housing and “jobs for every young person in town.”"
+    assert pairs(text) == [("jobs for every young person in town.", "Mayor Ana Ruiz")]
+
+
+def test_a_quote_after_an_introduction_with_a_colon():
+    text = "The minister, Per Alm, was defiant:\n\n“We will not raise taxes this year.”"
+    assert speaker_of(text, "raise taxes") == "The minister, Per Alm"
+
+
+def test_a_quote_without_any_attribution_has_no_speaker():
+    assert pairs("“Nothing lasts forever.”") == [("Nothing lasts forever.", None)]
+
+
+# ------------------------------------------------------------------ hostile input
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\n\n\n", "No quotes in this text at all.", "“", "”", '"', "'", "“”", '""'],
+)
+def test_degenerate_input(text):
+    assert quotes(text) == []
+
+
+def test_unbalanced_quotes_do_not_swallow_the_article():
+    opening = "“This quote is never closed and goes on. " * 200
+    text = "Intro paragraph.\n\n" + opening + "\n\nA normal paragraph follows, with no quotes."
+    for q in quotes(text):
+        assert "normal paragraph" not in q.text
+        assert len(q.text) < 3000
+    assert len(quotes("“Open " * 50_000)) == 0
+
+
+def test_a_mark_left_open_ends_with_its_paragraph():
+    text = "“We will win, Ruiz said at the rally.\n\nThe crowd went home early."
+    found = quotes(text)
+    assert [q.text for q in found] == ["We will win, Ruiz said at the rally."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"' * 1_000_000,
+        "\u201c" * 300_000 + "\u201d" * 300_000,
+        ("He said “hello there my friend” and left. " * 20_000),
+        ("“This opens and never closes. " * 30_000),
+        ("“A paragraph that opens a quote and keeps going on\n\n" * 5_000),
+        ("the company's rock 'n' roll players' union '90s " * 20_000),
+        ('<a href="x">"quote here now"</a> ' * 20_000),
+    ],
+    ids=["straight", "curly", "dense", "unclosed", "paragraphs", "apostrophes", "markup"],
+)
+def test_a_megabyte_of_hostile_input_returns_quickly(text):
+    t0 = time.perf_counter()
+    found = quotes(text)
+    assert time.perf_counter() - t0 < 1.5
+    assert all(q.end - q.start < 10_000 for q in found)
+
+
+def test_markup_attributes_are_not_quotes():
+    assert pairs('<a href="https://example.com/a">link</a> and <img alt="a b c d">') == []
+
+
+def test_a_thousand_word_article_is_fast():
+    paragraph = (
+        "“We will finish the bridge before winter,” said Mayor Ana Ruiz, who took office "
+        "last year. The council approved the budget on Tuesday after a long debate. "
+        "Critics called the plan a “reckless gamble with public money.” She dismissed "
+        "them. “They said the same about the tunnel,” she said.\n\n"
+    )
+    text = paragraph * 15  # about 1,000 words
+    find_quotes(text)
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        found = find_quotes(text)
+        times.append(time.perf_counter() - t0)
+    assert len(found) == 45
+    assert sorted(times)[2] < 0.025
+
+
+def test_random_mixtures_of_marks_and_words_keep_the_span_invariant():
+    import random
+
+    pieces = ['"', "'", "“", "”", "‘", "’", " ", " ", "\n", "\n\n", ".", ",", ":", "?"]
+    pieces += ["—", "(", ")", "he", "said", "Said", "told", "according to", "Mr.", "Ann"]
+    pieces += ["Lee", "the", "called", "it", "We", "win", "Sen.", "D-Mass.", "''", "U.S."]
+    rng = random.Random(7)
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 80)))
+        for q in quotes(text):
+            assert q.speaker is None or q.speaker.strip()
