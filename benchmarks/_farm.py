@@ -16,10 +16,28 @@ def farm(script: Path, *, feeds: int, items: int, latency_ms: float = 0, extra: 
     work = Path(tempfile.mkdtemp(prefix="broadsheet-farm-"))
     port_file = work / "port"
     process = subprocess.Popen(
-        [sys.executable, str(script), "serve", "--feeds", str(feeds), "--items", str(items),
-         "--port", "0", "--port-file", str(port_file), "--opml-file", str(work / "feeds.opml"),
-         "--urls-file", str(work / "urls"), "--latency-ms", str(latency_ms),
-         "--max-seconds", "1800", *extra],
+        [
+            sys.executable,
+            str(script),
+            "serve",
+            "--feeds",
+            str(feeds),
+            "--items",
+            str(items),
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            "--opml-file",
+            str(work / "feeds.opml"),
+            "--urls-file",
+            str(work / "urls"),
+            "--latency-ms",
+            str(latency_ms),
+            "--max-seconds",
+            "1800",
+            *extra,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -33,9 +33,19 @@ async def one_run(opml: Path, per_host: int, verbose: bool = False) -> dict[str,
     config = home / "config.toml"
     config.write_text(f"[fetch]\nper_host = {per_host}\nconcurrency = {per_host}\n")
     subprocess.run(
-        [sys.executable, "-m", "tui", "--data-dir", str(home), "--config", str(config),
-         "import-opml", str(opml)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "--data-dir",
+            str(home),
+            "--config",
+            str(config),
+            "import-opml",
+            str(opml),
+        ],
+        check=True,
+        capture_output=True,
     )
     app = BroadsheetApp(load_config(config, home, {}))
     lags: list[float] = []
@@ -69,8 +79,10 @@ async def one_run(opml: Path, per_host: int, verbose: bool = False) -> dict[str,
 
             objects = gc.get_objects()
             kinds = collections.Counter(type(o).__name__ for o in objects)
-            print(f"  {len(objects)} objects tracked (frozen: {gc.get_freeze_count()}):",
-                  kinds.most_common(8))
+            print(
+                f"  {len(objects)} objects tracked (frozen: {gc.get_freeze_count()}):",
+                kinds.most_common(8),
+            )
         timer.stop()
         # Keys still answer: move and open an article right after.
     lags.sort()
@@ -109,15 +121,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--verbose", action="store_true", help="list every stall over 30 ms")
     args = parser.parse_args()
-    with farm(args.feedfarm, feeds=args.feeds, items=args.items,
-              latency_ms=args.latency_ms) as (_, opml, _work):
+    with farm(args.feedfarm, feeds=args.feeds, items=args.items, latency_ms=args.latency_ms) as (
+        _,
+        opml,
+        _work,
+    ):
         results = []
         for run in range(args.runs):
             result = asyncio.run(one_run(opml, args.per_host, args.verbose))
             results.append(result)
-            print(f"run {run + 1}: refresh {result['refresh_s']:.2f} s, longest stall "
-                  f"{result['max_stall_ms']:.1f} ms, p99 {result['p99_stall_ms']:.1f} ms "
-                  f"({result['ticks']} ticks)")
+            print(
+                f"run {run + 1}: refresh {result['refresh_s']:.2f} s, longest stall "
+                f"{result['max_stall_ms']:.1f} ms, p99 {result['p99_stall_ms']:.1f} ms "
+                f"({result['ticks']} ticks)"
+            )
     summary = {
         "benchmark": "loop-lag",
         "feeds": args.feeds,
@@ -129,8 +146,10 @@ def main() -> None:
     }
     slow = sorted(GC_PAUSES, key=lambda p: -p[1])[:5]
     print("slowest garbage collections:", ", ".join(f"gen{g} {d * 1000:.0f} ms" for g, d in slow))
-    print(f"median longest stall {summary['max_stall_ms_median']:.1f} ms "
-          f"(worst {summary['max_stall_ms_worst']:.1f} ms)")
+    print(
+        f"median longest stall {summary['max_stall_ms_median']:.1f} ms "
+        f"(worst {summary['max_stall_ms_worst']:.1f} ms)"
+    )
     print(json.dumps(summary))
 
 

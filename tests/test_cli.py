@@ -389,3 +389,33 @@ def test_refresh_shows_progress_only_on_a_terminal(cli, data_dir, feed_server):
     assert completed.returncode == 0
     assert b"Refreshing" in shown and b"2/2 feeds" in shown
     assert b"2 feeds: " in completed.stdout
+
+
+def test_quotes_of_the_welcome_story_with_speakers(cli, tmp_path):
+    articles = cli("articles", "--json").json()
+    story = next(a for a in articles if "ferry" in a["title"])
+    result = cli("quotes", str(story["id"]), "--json")
+    assert result.code == 0, result.stderr
+    quotes = result.json()
+    text = cli("show", str(story["id"])).stdout
+    body = text.split("\n\n", 1)[1]  # after the header block
+    speakers = [q["speaker"] for q in quotes]
+    assert speakers[0].startswith("Mayor Ingrid Solberg")
+    assert any(s.startswith("Margaret Oyelaran") for s in speakers)
+    assert speakers[-1].startswith("Councillor Thomas Arkwright")  # "he said", resolved
+    first = quotes[0]
+    assert first["text"].startswith("The ferry is not a luxury")
+    assert first["end"] > first["start"]
+    assert all(q["text"] in body for q in quotes)
+
+    page = tmp_path / "story.html"
+    page.write_text(
+        "<html><body><article><p>“We will rebuild the pier by spring,” said Harbour Master "
+        "Ana Lopes. She added that the work would cost £2 million.</p>"
+        "<p>Lopes said: “Nobody will lose their mooring.”</p></article></body></html>"
+    )
+    from_file = cli("quotes", str(page), "--json").json()
+    assert [(q["text"], q["speaker"]) for q in from_file] == [
+        ("We will rebuild the pier by spring,", "Harbour Master Ana Lopes"),
+        ("Nobody will lose their mooring.", "Harbour Master Ana Lopes"),  # surname resolved
+    ]

@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     show = command("show", "print an article as clean text")
     show.add_argument("target", metavar="ID|URL|FILE")
 
+    quotes = command("quotes", "direct quotations and who said them")
+    quotes.add_argument("target", metavar="ID|URL|FILE")
+    quotes.add_argument("--json", action="store_true", help="[{text, speaker, start, end}]")
+
     import_opml = command("import-opml", "subscribe to every feed in an OPML file")
     import_opml.add_argument("file", metavar="FILE")
 

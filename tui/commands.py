@@ -233,6 +233,24 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_quotes(ctx: Context, args: argparse.Namespace) -> int:
+    from .core.quotes import find_quotes
+
+    _, text = resolve_text(ctx, args.target)
+    quotes = find_quotes(text)
+    if args.json:
+        output.print_json(
+            [{"text": q.text, "speaker": q.speaker, "start": q.start, "end": q.end} for q in quotes]
+        )
+    elif not quotes:
+        print("No direct quotations found.")
+    else:
+        for quote in quotes:
+            speaker = one_line(quote.speaker) if quote.speaker else "(unattributed)"
+            output.print_text(f"{speaker}: “{one_line(quote.text)}”")
+    return 0
+
+
 def resolve_text(ctx: Context, target: str) -> tuple[str, str]:
     """(header, clean text) for an article id, a URL or a file."""
     if target.isdigit():
@@ -310,6 +328,7 @@ COMMANDS: dict[str, Command] = {
     "refresh": cmd_refresh,
     "articles": cmd_articles,
     "show": cmd_show,
+    "quotes": cmd_quotes,
     "import-opml": cmd_import_opml,
     "export-opml": cmd_export_opml,
 }

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from .core.models import Article, Feed, RefreshProgress
+    from collections.abc import Sequence
+
+    from .core.models import Article, Feed, Quote, RefreshProgress
     from .widgets.feed_list import Counts
 
 
@@ -42,6 +44,8 @@ class ArticleLoaded(Message):
 
     article: Article
     text: str
+    quotes: Sequence[Quote] = ()
+    """Direct quotations as spans of ``text``."""
 
 
 @dataclass

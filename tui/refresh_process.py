@@ -8,6 +8,7 @@ GIL) stalled the event loop. A child process keeps the UI's loop and memory unto
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -91,7 +92,6 @@ def _lower_priority(pid: int) -> None:
     turns with the UI and show up as stalls of the event loop.
     """
     if hasattr(os, "setpriority"):
-        try:
+        # Where that is not allowed the refresh just runs at normal priority.
+        with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, pid, 10)
-        except OSError:
-            pass  # not allowed here: the refresh just runs at normal priority

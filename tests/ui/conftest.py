@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from datetime import UTC, datetime, timedelta
@@ -48,7 +49,16 @@ DAILY = ParsedFeed(
     title="The Daily Example",
     link="https://daily.example/",
     entries=(
-        story(1, "Council approves the new bridge", hours_ago=1),
+        story(
+            1,
+            "Council approves the new bridge",
+            hours_ago=1,
+            body="<p>The council voted 9 to 2 on Tuesday to build a footbridge over the river."
+            "</p><p>“This bridge joins two halves of one town,” said Mayor Lena Varga. "
+            "“We waited forty years for it.”</p><p>Councillor Tom Reed voted against. "
+            "“The money should go to the schools first,” he said.</p>"
+            "<p>Subscribe to our newsletter</p>",
+        ),
         story(2, "Rain expected all weekend", hours_ago=5),
         story(3, "[bold red]Hostile[/] title \\[link=file:///etc/passwd]x", hours_ago=26),
         story(4, "Library opens a night reading room", hours_ago=50),
@@ -86,10 +96,9 @@ def build_app(data_dir: Path, tmp_path: Path, config_text: str = "") -> Broadshe
 async def settle(app: BroadsheetApp, pilot) -> None:
     """Let workers finish and their messages land, a few rounds deep."""
     for _ in range(6):
-        try:
+        # The app shows worker errors to the user; tests assert on what it shows.
+        with contextlib.suppress(WorkerFailed):
             await app.workers.wait_for_complete()
-        except WorkerFailed:
-            pass  # the app shows worker errors to the user; tests assert on what it shows
         await pilot.pause()
 
 

@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..core.errors import BroadsheetError
 from ..core.extract import clean_text
+from ..core.quotes import find_quotes
 from ..core.textsafe import one_line
 from ..messages import (
     ArticleLoaded,
@@ -211,8 +212,9 @@ class MainScreen(Screen[None]):
             if not article.read:
                 store.set_read([article_id])
         text = clean_text(article.body_html)
+        quotes = find_quotes(text)
         if not get_current_worker().is_cancelled:
-            self.post_message(ArticleLoaded(article, text))
+            self.post_message(ArticleLoaded(article, text, quotes))
 
     @work(thread=True, group="writes", exit_on_error=False)
     def write(self, operation: str, *args: object) -> None:
@@ -247,7 +249,7 @@ class MainScreen(Screen[None]):
             self.query_one(ReadingPane).show_message("No articles here yet.")
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
-        self.query_one(ReadingPane).show(message.article, message.text)
+        self.query_one(ReadingPane).show(message.article, message.text, message.quotes)
 
     def show_selection(self, key: str, *, keep: int | None = None) -> None:
         article_list = self.query_one(ArticleList)

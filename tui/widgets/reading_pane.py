@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from rich.console import Group
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..core.models import Article
+from ..core.models import Article, Quote
 from ..core.textsafe import one_line
 
 
@@ -30,13 +31,30 @@ def render_header(article: Article) -> Text:
     return header
 
 
-def render_body(text: str) -> Group:
-    paragraphs = text.split("\n\n") if text else ["(this article has no text)"]
-    parts: list[Text] = []
-    for paragraph in paragraphs:
-        parts.append(Text(paragraph))
-        parts.append(Text(""))
-    return Group(*parts)
+def render_body(text: str, quotes: Sequence[Quote] = ()) -> Text:
+    """The article text with each direct quotation highlighted."""
+    if not text:
+        return Text("(this article has no text)", style="dim")
+    body = Text(text)
+    for quote in quotes:
+        body.stylize("italic bold", quote.start, quote.end)
+    return body
+
+
+def render_quotes(quotes: Sequence[Quote], *, limit: int = 12) -> Text:
+    """Who said what: one line per quotation, speaker first."""
+    listing = Text()
+    listing.append("Quotes\n", style="bold")
+    for quote in quotes[:limit]:
+        speaker = one_line(quote.speaker) if quote.speaker else "unattributed"
+        words = one_line(quote.text)
+        if len(words) > 160:
+            words = words[:159] + "…"
+        listing.append(f"{speaker}: ", style="bold")
+        listing.append(f"“{words}”\n", style="italic")
+    if len(quotes) > limit:
+        listing.append(f"… and {len(quotes) - limit} more, highlighted in the text\n", style="dim")
+    return listing
 
 
 class ReadingPane(VerticalScroll, can_focus=True):
@@ -57,11 +75,15 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.query_one("#article-summary").display = False
         self.query_one("#article-quotes").display = False
 
-    def show(self, article: Article, text: str) -> None:
+    def show(self, article: Article, text: str, quotes: Sequence[Quote] = ()) -> None:
         header = render_header(article)
-        self.plain_text = header.plain + "\n\n" + text
+        quote_list = self.query_one("#article-quotes", Static)
+        quote_list.display = bool(quotes)
+        listing = render_quotes(quotes) if quotes else Text()
+        quote_list.update(listing)
+        self.plain_text = "\n\n".join(part for part in (header.plain, listing.plain, text) if part)
         self.query_one("#article-header", Static).update(header)
-        self.query_one("#article-body", Static).update(render_body(text))
+        self.query_one("#article-body", Static).update(render_body(text, quotes))
         self.scroll_home(animate=False)
 
     def show_message(self, message: str) -> None:
