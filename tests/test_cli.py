@@ -419,3 +419,35 @@ def test_quotes_of_the_welcome_story_with_speakers(cli, tmp_path):
         ("We will rebuild the pier by spring,", "Harbour Master Ana Lopes"),
         ("Nobody will lose their mooring.", "Harbour Master Ana Lopes"),  # surname resolved
     ]
+
+
+def test_bookmarks_with_notes_round_trip(cli, feed_server):
+    path = unique("keep") + ".xml"
+    feed_server.set_route(path, rss("Keepers", [("k1", "Keep me"), ("k2", "And me")]))
+    assert cli("add", feed_server.url(path)).code == 0
+    ids = {
+        a["title"]: a["id"]
+        for a in cli("articles", "--feed", feed_server.url(path), "--json").json()
+    }
+    assert cli("bookmark", str(ids["Keep me"]), "--note", "for the [bold]weekend[/]").code == 0
+    assert cli("bookmark", str(ids["And me"])).code == 0
+    listed = {b["title"]: b for b in cli("bookmarks", "--json").json()}
+    assert listed["Keep me"]["note"] == "for the [bold]weekend[/]"
+    assert listed["Keep me"]["bookmarked"] and listed["Keep me"]["bookmarked_at"]
+    assert {"id", "feed", "feed_url", "link", "published", "read"} <= set(listed["And me"])
+    assert "for the [bold]weekend[/]" in cli("bookmarks").stdout
+    assert [a["title"] for a in cli("articles", "--bookmarked", "--json").json()] == [
+        "And me",
+        "Keep me",
+    ]
+
+    removed = cli("remove", feed_server.url(path))
+    assert removed.code == 0 and "kept its 2 bookmarked articles" in removed.stdout
+    assert len(cli("bookmarks", "--json").json()) == 2  # removal keeps bookmarks
+
+    assert cli("unbookmark", str(ids["And me"])).code == 0
+    again = cli("unbookmark", str(ids["And me"]))
+    assert again.code == 1 and "not bookmarked" in again.stderr
+    assert [b["title"] for b in cli("bookmarks", "--json").json()] == ["Keep me"]
+    missing = cli("bookmark", "999999")
+    assert missing.code == 1 and "no article with id 999999" in missing.stderr

@@ -45,8 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--title", metavar="T", help="your own name for the feed")
     add.add_argument("--tag", metavar="T", action="append", help="a tag (repeatable)")
 
-    remove = command("remove", "unsubscribe from a feed (its articles go too)")
+    remove = command("remove", "unsubscribe from a feed (bookmarked articles are kept)")
     remove.add_argument("url", metavar="URL")
+    remove.add_argument(
+        "--delete-bookmarks", action="store_true", help="also delete its bookmarked articles"
+    )
 
     feeds = command("feeds", "list subscriptions with unread counts and last status")
     feeds.add_argument("--json", action="store_true", help="one JSON document on stdout")
@@ -73,6 +76,16 @@ def build_parser() -> argparse.ArgumentParser:
     quotes = command("quotes", "direct quotations and who said them")
     quotes.add_argument("target", metavar="ID|URL|FILE")
     quotes.add_argument("--json", action="store_true", help="[{text, speaker, start, end}]")
+
+    bookmark = command("bookmark", "keep an article, with an optional note")
+    bookmark.add_argument("id", metavar="ID", type=_positive_int)
+    bookmark.add_argument("--note", metavar="TEXT", help="a note (replaces the old one)")
+
+    unbookmark = command("unbookmark", "stop keeping an article")
+    unbookmark.add_argument("id", metavar="ID", type=_positive_int)
+
+    bookmarks = command("bookmarks", "list bookmarks with their notes")
+    bookmarks.add_argument("--json", action="store_true", help="one JSON document on stdout")
 
     import_opml = command("import-opml", "subscribe to every feed in an OPML file")
     import_opml.add_argument("file", metavar="FILE")

@@ -24,7 +24,7 @@ from .core.errors import ArticleNotFoundError, BroadsheetError, FeedNotFoundErro
 from .core.extract import clean_text, extract_article, looks_like_html
 from .core.models import Article, Feed
 from .core.store import ArticleFilter, Store
-from .core.textsafe import one_line
+from .core.textsafe import one_line, strip_controls
 
 
 @dataclass
@@ -102,8 +102,47 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
     feed = find_feed(ctx.store, args.url)
-    ctx.store.remove_feed(feed.id)
-    print(f"Unsubscribed from {one_line(feed.display_title)} <{feed.url}>")
+    kept = ctx.store.remove_feed(feed.id, keep_bookmarks=not args.delete_bookmarks)
+    message = f"Unsubscribed from {one_line(feed.display_title)} <{feed.url}>"
+    if kept:
+        message += f"; kept its {kept} bookmarked article{'s' if kept != 1 else ''}"
+    print(message)
+    return 0
+
+
+def cmd_bookmark(ctx: Context, args: argparse.Namespace) -> int:
+    article = ctx.store.article(args.id)
+    ctx.store.set_bookmark(article.id, True, note=args.note)
+    print(f"Bookmarked {article.id}: {one_line(article.title) or '(untitled)'}")
+    return 0
+
+
+def cmd_unbookmark(ctx: Context, args: argparse.Namespace) -> int:
+    article = ctx.store.article(args.id)
+    if not article.bookmarked:
+        raise BroadsheetError(f"article {article.id} is not bookmarked")
+    ctx.store.set_bookmark(article.id, False)
+    print(f"Removed the bookmark on {article.id}: {one_line(article.title) or '(untitled)'}")
+    return 0
+
+
+def cmd_bookmarks(ctx: Context, args: argparse.Namespace) -> int:
+    bookmarks = ctx.store.bookmarks()
+    if args.json:
+        output.print_json(
+            [
+                {
+                    **output.article_json(b.article),
+                    "note": strip_controls(b.note),
+                    "bookmarked_at": output.iso(b.created_at),
+                }
+                for b in bookmarks
+            ]
+        )
+    elif not bookmarks:
+        print("No bookmarks. Bookmark an article with: broadsheet bookmark ID [--note TEXT]")
+    else:
+        output.print_bookmarks(bookmarks)
     return 0
 
 
@@ -329,6 +368,9 @@ COMMANDS: dict[str, Command] = {
     "articles": cmd_articles,
     "show": cmd_show,
     "quotes": cmd_quotes,
+    "bookmark": cmd_bookmark,
+    "unbookmark": cmd_unbookmark,
+    "bookmarks": cmd_bookmarks,
     "import-opml": cmd_import_opml,
     "export-opml": cmd_export_opml,
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -36,6 +36,8 @@ class ArticlesLoaded(Message):
     keep: int | None = None
     """Re-highlight this article id (after a reload) if it is still listed."""
     jump_to_end: bool = False
+    notes: dict[int, str] = field(default_factory=dict)
+    """Bookmark notes by article id, shown in the Bookmarked view."""
 
 
 @dataclass

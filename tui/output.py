@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .core.models import Article, Feed, RefreshProgress
+from .core.models import Article, Bookmark, Feed, RefreshProgress
 from .core.textsafe import one_line, strip_controls
 
 
@@ -122,6 +122,22 @@ def print_articles(articles: Sequence[Article]) -> None:
             Text(short_date(article.published or article.first_seen)),
             Text(one_line(article.feed_title)),
             Text(one_line(article.title) or "(untitled)"),
+        )
+    console().print(table)
+
+
+def print_bookmarks(bookmarks: Sequence[Bookmark]) -> None:
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column("ID", justify="right")
+    table.add_column("Saved")
+    table.add_column("Title", overflow="ellipsis", no_wrap=True)
+    table.add_column("Note", overflow="ellipsis", no_wrap=True, max_width=40)
+    for bookmark in bookmarks:
+        table.add_row(
+            Text(str(bookmark.article.id)),
+            Text(short_date(bookmark.created_at)),
+            Text(one_line(bookmark.article.title) or "(untitled)"),
+            Text(one_line(bookmark.note)),
         )
     console().print(table)
 

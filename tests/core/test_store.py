@@ -232,3 +232,40 @@ def test_state_survives_reopening(tmp_path):
     with Store(path) as store:
         assert store.get_state("theme") == "textual-light"
         assert store.get_state("missing", "default") == "default"
+
+
+def test_removing_a_feed_keeps_its_bookmarks_unless_asked_not_to(store):
+    feed = store.add_feed("https://example.org/feed", tags=["news"])
+    store.apply_feed_update(feed.id, ParsedFeed("Example", entries=entries(3)), now=NOW)
+    kept_id = store.articles()[1].id
+    store.set_bookmark(kept_id, True, note="read again")
+    assert store.remove_feed(feed.id) == 1
+    assert store.feeds() == []  # no longer subscribed, no longer refreshed
+    assert [a.id for a in store.articles()] == [kept_id]
+    (bookmark,) = store.bookmarks()
+    assert bookmark.note == "read again"
+    assert bookmark.article.feed_title == "Example"
+    # Subscribing again brings the feed back with its bookmark.
+    again = store.add_feed("https://example.org/feed")
+    assert again.id == feed.id and [f.id for f in store.feeds()] == [feed.id]
+    assert store.remove_feed(feed.id, keep_bookmarks=False) == 0
+    assert store.articles() == [] and store.bookmarks() == []
+
+
+def test_bookmark_notes_round_trip(store):
+    feed = store.add_feed("https://example.org/feed")
+    store.apply_feed_update(feed.id, ParsedFeed("F", entries=entries(2)), now=NOW)
+    first, second = (a.id for a in store.articles())
+    store.set_bookmark(first, True, note="first note")
+    store.set_bookmark(second, True)
+    store.set_bookmark(first, True)  # re-bookmarking keeps the note
+    assert store.bookmark(first).note == "first note"
+    store.set_bookmark(first, True, note="edited")
+    assert store.bookmark(first).note == "edited"
+    assert {b.article.id for b in store.bookmarks()} == {first, second}
+    assert store.articles()[0].bookmarked
+    assert store.counts() == (2, 2, 2)
+    store.set_bookmark(second, False)
+    assert store.bookmark(second) is None
+    with pytest.raises(ArticleNotFoundError):
+        store.set_bookmark(999, True)

@@ -345,3 +345,52 @@ async def test_twenty_thousand_articles_scroll_to_the_end(data_dir, tmp_path):
         await pilot.press("enter")
         await settle(app, pilot)
         assert "Story 19999" in app.screen.query_one(ReadingPane).plain_text
+
+
+async def test_note_dialog_bookmarks_and_the_bookmarked_view_shows_notes(library, tmp_path):
+    from tui.screens.note import NoteScreen
+
+    app = build_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        articles = app.screen.query_one(ArticleList)
+        articles.focus()
+        await pilot.press("j", "B")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"check the [b]figures[/b]", "ctrl+s")
+        await settle(app, pilot)
+        chosen = articles.articles[1]
+        assert chosen.bookmarked
+        await select_feed(app, pilot, "bookmarked")
+        assert titles(app) == [chosen.title]
+        prompt = str(app.screen.query_one(ArticleList).options[0].prompt)
+        assert "check the [b]figures[/b]" in prompt
+        # Editing again shows the saved note.
+        app.screen.query_one(ArticleList).focus()
+        await pilot.press("B")
+        await settle(app, pilot)
+        assert app.screen.query_one("#note").text == "check the [b]figures[/b]"
+        await pilot.press("escape")
+    with read_store(library) as store:
+        assert store.bookmark(chosen.id).note == "check the [b]figures[/b]"
+
+
+async def test_removing_a_feed_with_bookmarks_offers_to_keep_them(library, tmp_path):
+    daily = feed_id(library, "https://daily.example/rss")
+    with read_store(library) as store:
+        kept = store.articles(ArticleFilter(feed_id=daily))[0]
+        store.set_bookmark(kept.id, True, note="keep")
+    app = build_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await select_feed(app, pilot, f"feed:{daily}@news")
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "1 of them is bookmarked" in str(app.screen.question)
+        await pilot.press("y")  # the first answer: remove, keep bookmarks
+        await settle(app, pilot)
+        assert daily not in app.screen.query_one(FeedList).feeds
+    with read_store(library) as store:
+        assert [b.article.id for b in store.bookmarks()] == [kept.id]

@@ -72,3 +72,23 @@ def test_feed_in_error(library, tmp_path, snap_compare):
         await settle(app, pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_bookmarks_view_and_note_dialog(library, tmp_path, snap_compare):
+    from tests.ui.conftest import read_store
+    from tui.core.store import ArticleFilter
+
+    with read_store(library) as store:
+        for article in store.articles(ArticleFilter(tag="news"))[:2]:
+            store.set_bookmark(article.id, True, note=f"Note on {article.title[:12]}")
+    app = build_app(library, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(app, pilot)
+        feeds = app.screen.query_one(FeedList)
+        feeds.highlighted = [o.id for o in feeds.options].index("bookmarked")
+        await settle(app, pilot)
+        await pilot.press("enter", "B")
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import ArticleNotFoundError, FeedNotFoundError, StoreError
-from .models import Article, Feed, ParsedEntry, ParsedFeed
+from .models import Article, Bookmark, Feed, ParsedEntry, ParsedFeed
 
 # Each entry moves the schema from version i to i + 1. Never edit a released step;
 # append a new one.
@@ -82,6 +82,11 @@ MIGRATIONS: tuple[str, ...] = (
     # list over 100,000 articles.
     """
     CREATE INDEX articles_feed_read ON articles (feed_id, read);
+    """,
+    # Removing a feed keeps its bookmarked articles: the feed row stays, unsubscribed,
+    # so they keep their feed's name.
+    """
+    ALTER TABLE feeds ADD COLUMN subscribed INTEGER NOT NULL DEFAULT 1;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -230,6 +235,7 @@ class Store:
                 )
             else:
                 feed_id = row[0]
+                db.execute("UPDATE feeds SET subscribed = 1 WHERE id = ?", (feed_id,))
         return self.feed(feed_id)
 
     def add_feeds(
@@ -244,17 +250,55 @@ class Store:
                     "INSERT OR IGNORE INTO feeds (url, user_title, added_at) VALUES (?, ?, ?)",
                     (url, title or None, now_ts),
                 )
-                if cursor.rowcount:
-                    added += 1
-                    db.executemany(
-                        "INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
-                        [(cursor.lastrowid, tag) for tag in tags if tag],
+                if not cursor.rowcount:
+                    # A feed removed earlier but kept for its bookmarks comes back.
+                    revived = db.execute(
+                        "UPDATE feeds SET subscribed = 1 WHERE url = ? AND subscribed = 0",
+                        (url,),
                     )
+                    added += revived.rowcount
+                    continue
+                added += 1
+                db.executemany(
+                    "INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
+                    [(cursor.lastrowid, tag) for tag in tags if tag],
+                )
         return added
 
-    def remove_feed(self, feed_id: int) -> None:
+    def remove_feed(self, feed_id: int, *, keep_bookmarks: bool = True) -> int:
+        """Unsubscribe and delete the feed's articles; return how many bookmarks were kept.
+
+        With ``keep_bookmarks`` (the default) bookmarked articles stay, under a feed row
+        that is no longer subscribed and no longer refreshed.
+        """
         with self.transaction() as db:
+            kept = db.execute(
+                "SELECT count(*) FROM bookmarks b JOIN articles a ON a.id = b.article_id "
+                "WHERE a.feed_id = ?",
+                (feed_id,),
+            ).fetchone()[0]
+            if keep_bookmarks and kept:
+                db.execute(
+                    "DELETE FROM articles WHERE feed_id = ? "
+                    "AND id NOT IN (SELECT article_id FROM bookmarks)",
+                    (feed_id,),
+                )
+                db.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
+                db.execute(
+                    "UPDATE feeds SET subscribed = 0, etag = NULL, last_modified = NULL "
+                    "WHERE id = ?",
+                    (feed_id,),
+                )
+                return kept
             db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+            return 0
+
+    def count_bookmarks(self, feed_id: int) -> int:
+        return self._db.execute(
+            "SELECT count(*) FROM bookmarks b JOIN articles a ON a.id = b.article_id "
+            "WHERE a.feed_id = ?",
+            (feed_id,),
+        ).fetchone()[0]
 
     def feed(self, feed_id: int) -> Feed:
         feeds = self._feeds("WHERE f.id = ?", (feed_id,))
@@ -263,14 +307,14 @@ class Store:
         return feeds[0]
 
     def feed_by_url(self, url: str) -> Feed:
-        feeds = self._feeds("WHERE f.url = ?", (url,))
+        feeds = self._feeds("WHERE f.url = ? AND f.subscribed = 1", (url,))
         if not feeds:
             raise FeedNotFoundError(f"not subscribed to {url}")
         return feeds[0]
 
     def feeds(self) -> list[Feed]:
         """Every subscription, by title."""
-        return self._feeds("", ())
+        return self._feeds("WHERE f.subscribed = 1", ())
 
     def _feeds(self, where: str, params: Sequence[object]) -> list[Feed]:
         rows = self._db.execute(
@@ -525,6 +569,27 @@ class Store:
                    ON CONFLICT (article_id) DO UPDATE SET note = COALESCE(?, note)""",
                 (article_id, note or "", now, note),
             )
+
+    def bookmarks(self) -> list[Bookmark]:
+        """Every bookmark with its note, most recently made first."""
+        rows = self._db.execute(
+            f"""SELECT {_ARTICLE_COLUMNS}, b.note, b.created_at
+                FROM bookmarks b JOIN articles a ON a.id = b.article_id
+                JOIN feeds f ON f.id = a.feed_id
+                ORDER BY b.created_at DESC, a.id DESC"""
+        ).fetchall()
+        return [
+            Bookmark(_article(row[:-2]), note=row[-2], created_at=from_timestamp(row[-1]))
+            for row in rows
+        ]
+
+    def bookmark(self, article_id: int) -> Bookmark | None:
+        row = self._db.execute(
+            "SELECT note, created_at FROM bookmarks WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Bookmark(self.article(article_id), note=row[0], created_at=from_timestamp(row[1]))
 
     def counts(self) -> tuple[int, int, int]:
         """(all articles, unread, bookmarked) for the virtual feeds."""

@@ -1,4 +1,4 @@
-"""A yes/no question as a modal dialog."""
+"""A question with a few answers, as a modal dialog."""
 
 from __future__ import annotations
 
@@ -12,33 +12,44 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+Choice = tuple[str, str, str]
+"""(answer id, button label, button variant)."""
 
-class ConfirmScreen(ModalScreen[bool]):
-    """Asks a question; dismisses with True for yes."""
+
+class ConfirmScreen(ModalScreen[str | None]):
+    """Asks a question; dismisses with the chosen answer's id, or None when cancelled.
+
+    ``y`` picks the first answer; ``n`` and Esc cancel.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm_yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
+        Binding("y", "first_choice", "Yes", id="confirm_yes"),
+        Binding("n,escape", "cancel", "Cancel", id="confirm_no"),
     ]
 
-    def __init__(self, question: Text | str, *, yes: str = "Yes", no: str = "Cancel") -> None:
+    def __init__(self, question: Text | str, choices: list[Choice] | None = None) -> None:
         super().__init__()
         self.question = question if isinstance(question, Text) else Text(question)
-        self.yes, self.no = yes, no
+        self.choices = choices or [("yes", "Yes", "error")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.yes, variant="error", id="yes")
-                yield Button(self.no, id="no")
+                for answer, label, variant in self.choices:
+                    yield Button(label, variant=variant, id=f"answer-{answer}")  # type: ignore[arg-type]
+                yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one("#cancel", Button).focus()
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        button_id = event.button.id or ""
+        self.dismiss(button_id.removeprefix("answer-") if button_id != "cancel" else None)
 
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
+    def action_first_choice(self) -> None:
+        self.dismiss(self.choices[0][0])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -33,11 +33,19 @@ from ..messages import (
     RefreshProgressed,
 )
 from ..widgets.article_list import ArticleList, relative_date
-from ..widgets.feed_list import ALL, Counts, FeedList, selection_filter, selection_title
+from ..widgets.feed_list import (
+    ALL,
+    BOOKMARKED,
+    Counts,
+    FeedList,
+    selection_filter,
+    selection_title,
+)
 from ..widgets.reading_pane import ReadingPane
 from .add_feed import AddFeedScreen
 from .confirm import ConfirmScreen
 from .help import HelpScreen
+from .note import NoteScreen
 
 if TYPE_CHECKING:
     from ..app import BroadsheetApp
@@ -70,6 +78,7 @@ class MainScreen(Screen[None]):
         Binding("m", "toggle_read", "Read/unread", show=False, id="toggle_read"),
         Binding("A", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
         Binding("b", "toggle_bookmark", "Bookmark", id="bookmark"),
+        Binding("B", "edit_note", "Note", show=False, id="bookmark_note"),
         Binding("o", "open_link", "Open link", show=False, id="open_link"),
         Binding("r", "refresh_feed", "Refresh", id="refresh_feed"),
         Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
@@ -183,9 +192,16 @@ class MainScreen(Screen[None]):
     ) -> None:
         """A page of articles; ``everything`` keeps paging to the end (for G)."""
         which = selection_filter(key)
+        notes: dict[int, str] = {}
         with self.app.database() as store:
-            articles = store.articles(which, limit=limit, after=after)
-        exhausted = len(articles) < limit
+            if key == BOOKMARKED:
+                # Bookmarks are few and listed by when they were made, with their notes.
+                bookmarks = [] if after is not None else store.bookmarks()
+                articles = [b.article for b in bookmarks]
+                notes = {b.article.id: b.note for b in bookmarks}
+            else:
+                articles = store.articles(which, limit=limit, after=after)
+        exhausted = key == BOOKMARKED or len(articles) < limit
         worker = get_current_worker()
         while everything and not exhausted and not worker.is_cancelled:
             last = articles[-1]
@@ -202,6 +218,7 @@ class MainScreen(Screen[None]):
                     exhausted=exhausted,
                     keep=keep,
                     jump_to_end=everything,
+                    notes=notes,
                 )
             )
 
@@ -217,10 +234,10 @@ class MainScreen(Screen[None]):
             self.post_message(ArticleLoaded(article, text, quotes))
 
     @work(thread=True, group="writes", exit_on_error=False)
-    def write(self, operation: str, *args: object) -> None:
+    def write(self, operation: str, *args: object, **kwargs: object) -> None:
         """Small store updates (read state, bookmarks), off the event loop."""
         with self.app.database() as store:
-            getattr(store, operation)(*args)
+            getattr(store, operation)(*args, **kwargs)
 
     def on_feeds_loaded(self, message: FeedsLoaded) -> None:
         feed_list = self.query_one(FeedList)
@@ -237,6 +254,7 @@ class MainScreen(Screen[None]):
         article_list = self.query_one(ArticleList)
         if message.key != article_list.key:
             return  # the user moved on to another feed meanwhile
+        article_list.notes.update(message.notes)
         article_list.show_articles(
             message.articles,
             append=message.append,
@@ -415,6 +433,32 @@ class MainScreen(Screen[None]):
         self.write("set_bookmark", updated.id, updated.bookmarked)
         self.notify("Bookmarked." if updated.bookmarked else "Bookmark removed.", timeout=2)
 
+    def action_edit_note(self) -> None:
+        article_list = self.query_one(ArticleList)
+        article, index = article_list.current, article_list.highlighted
+        if article is None or index is None:
+            return
+        self.edit_note(article.id, index)
+
+    @work(thread=True, group="writes", exit_on_error=False)
+    def edit_note(self, article_id: int, index: int) -> None:
+        with self.app.database() as store:
+            bookmark = store.bookmark(article_id)
+            title = store.article(article_id).title
+        note = bookmark.note if bookmark else ""
+
+        def saved(text: str | None) -> None:
+            if text is None:
+                return
+            article_list = self.query_one(ArticleList)
+            if index < len(article_list.articles) and article_list.articles[index].id == article_id:
+                article_list.notes[article_id] = text
+                article_list.update_article(index, bookmarked=True)
+            self.write("set_bookmark", article_id, True, note=text)
+            self.notify("Note saved; article bookmarked.", timeout=2)
+
+        self.app.call_from_thread(self.app.push_screen, NoteScreen(title, note), saved)
+
     def action_open_link(self) -> None:
         article = self.query_one(ArticleList).current
         link = article.link if article else None
@@ -478,20 +522,34 @@ class MainScreen(Screen[None]):
             self.notify("Select a feed to remove.", severity="warning", timeout=3)
             return
         feed = feed_list.feeds[int(key.partition(":")[2])]
+
+        self.ask_removal(feed)
+
+    @work(thread=True, group="writes", exit_on_error=False)
+    def ask_removal(self, feed) -> None:
+        with self.app.database() as store:
+            bookmarked = store.count_bookmarks(feed.id)
         question = Text("Remove ")
         question.append(one_line(feed.display_title), style="bold")
         question.append(f" and its {feed.total} articles?")
+        choices = [("remove", "Remove", "error")]
+        if bookmarked:
+            question.append(
+                f"\n{bookmarked} of them {'are' if bookmarked > 1 else 'is'} bookmarked and "
+                "will be kept unless you remove those too."
+            )
+            choices = [("keep", "Remove, keep bookmarks", "error"), ("all", "Remove all", "error")]
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.remove_feed(feed.id)
+        def answered(answer: str | None) -> None:
+            if answer is not None:
+                self.remove_feed(feed.id, keep_bookmarks=answer != "all")
 
-        self.app.push_screen(ConfirmScreen(question, yes="Remove"), answered)
+        self.app.call_from_thread(self.app.push_screen, ConfirmScreen(question, choices), answered)
 
     @work(thread=True, group="writes", exit_on_error=False)
-    def remove_feed(self, feed_id: int) -> None:
+    def remove_feed(self, feed_id: int, keep_bookmarks: bool = True) -> None:
         with self.app.database() as store:
-            store.remove_feed(feed_id)
+            store.remove_feed(feed_id, keep_bookmarks=keep_bookmarks)
         self.app.call_from_thread(self.load_feeds, ALL)
 
     def action_refresh_all(self) -> None:

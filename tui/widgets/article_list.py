@@ -36,8 +36,8 @@ def relative_date(when: datetime | None, now: datetime) -> str:
     return when.astimezone().strftime("%Y-%m-%d")
 
 
-def article_prompt(article: Article, *, show_feed: bool, now: datetime) -> Text:
-    """One line: unread dot, bookmark star, title, then feed and age dimmed."""
+def article_prompt(article: Article, *, show_feed: bool, now: datetime, note: str = "") -> Text:
+    """One line: unread dot, bookmark star, title, then feed and age dimmed, then a note."""
     prompt = Text(no_wrap=True, overflow="ellipsis")
     prompt.append("●" if not article.read else " ", style="bold")
     prompt.append("★ " if article.bookmarked else "  ", style="bold")
@@ -46,6 +46,9 @@ def article_prompt(article: Article, *, show_feed: bool, now: datetime) -> Text:
     if show_feed:
         details.insert(0, one_line(article.feed_title))
     prompt.append("  " + " · ".join(d for d in details if d), style="dim")
+    if note:  # on a line of its own, so a long title cannot push it out of sight
+        prompt.append("\n     ✎ ", style="dim")
+        prompt.append(one_line(note), style="italic")
     return prompt
 
 
@@ -63,9 +66,12 @@ class ArticleList(OptionList):
         self.exhausted = False
         self.show_feed = True
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
+        self.notes: dict[int, str] = {}
+        """Bookmark notes by article id, when known (the Bookmarked view loads them)."""
 
     def _prompt(self, article: Article) -> Text:
-        return article_prompt(article, show_feed=self.show_feed, now=self.clock())
+        note = self.notes.get(article.id, "") if article.bookmarked else ""
+        return article_prompt(article, show_feed=self.show_feed, now=self.clock(), note=note)
 
     def show_articles(
         self, articles: list[Article], *, append: bool, exhausted: bool, keep: int | None = None
