@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from urllib.parse import urlsplit
 from . import output
 from .core.config import Config
 from .core.errors import ArticleNotFoundError, BroadsheetError, FeedNotFoundError, OPMLError
-from .core.extract import clean_text, extract_article, looks_like_html
+from .core.extract import clean_text, decode_document, extract_article, looks_like_html
 from .core.models import Article, Feed
 from .core.store import ArticleFilter, Store
 from .core.textsafe import one_line, strip_controls
@@ -293,8 +292,10 @@ def cmd_quotes(ctx: Context, args: argparse.Namespace) -> int:
 def resolve_text(ctx: Context, target: str) -> tuple[str, str]:
     """(header, clean text) for an article id, a URL or a file."""
     if target.isdigit():
+        from .core.fulltext import article_text
+
         article = ctx.store.article(int(target))
-        return article_header(article), clean_text(article.body_html)
+        return article_header(article), article_text(ctx.store, article, ctx.config).text
     if urlsplit(target).scheme in ("http", "https"):
         stored = ctx.store.article_by_link(target)
         if stored is not None and stored.body_html:
@@ -338,26 +339,6 @@ def read_document(path: Path) -> str:
     except OSError as exc:
         raise BroadsheetError(f"cannot read {path}: {exc.strerror or exc}") from None
     return decode_document(data, None)
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-
-
-def decode_document(data: bytes, content_type: str | None) -> str:
-    """Bytes to text using the declared charset (header, then <meta>), else UTF-8."""
-    candidates: list[str] = []
-    if content_type and "charset=" in content_type.lower():
-        candidates.append(content_type.lower().split("charset=")[-1].split(";")[0].strip(" \"'"))
-    match = _META_CHARSET.search(data[:4096])
-    if match:
-        candidates.append(match.group(1).decode("ascii"))
-    candidates.append("utf-8")
-    for charset in candidates:
-        try:
-            return data.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("utf-8", "replace")
 
 
 COMMANDS: dict[str, Command] = {

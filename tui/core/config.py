@@ -44,6 +44,19 @@ class ParseSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class FullTextSettings:
+    """When to fetch an article's web page because the feed carries only a teaser."""
+
+    min_words: int = 150
+    """Fetch the page when the feed's text has fewer words than this; 0 never fetches."""
+    per_feed: dict[str, int] = field(default_factory=dict)
+    """Feed URL -> its own ``min_words``."""
+
+    def threshold(self, feed_url: str) -> int:
+        return self.per_feed.get(feed_url, self.min_words)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything configurable, with defaults that work out of the box."""
 
@@ -53,6 +66,7 @@ class Config:
     theme: str = "textual-dark"
     fetch: FetchSettings = field(default_factory=FetchSettings)
     parse: ParseSettings = field(default_factory=ParseSettings)
+    full_text: FullTextSettings = field(default_factory=FullTextSettings)
     keys: dict[str, str] = field(default_factory=dict)
     """Binding id -> comma-separated keys, applied with ``App.set_keymap``."""
 
@@ -96,6 +110,7 @@ def load_config(
 
     fetch = _section(raw.pop("fetch", {}), FetchSettings, "fetch")
     parse = _section(raw.pop("parse", {}), ParseSettings, "parse")
+    full_text = _full_text(raw.pop("full_text", {}))
     keys = raw.pop("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError("config: [keys] must map binding names to key strings")
@@ -119,6 +134,7 @@ def load_config(
         theme=theme,
         fetch=fetch,
         parse=parse,
+        full_text=full_text,
         keys=dict(keys),
     )
 
@@ -150,6 +166,22 @@ def _section(values: Any, cls: type[T], name: str) -> T:
             raise ConfigError(f"config: {name}.{key} must be a positive number")
         changes[key] = float(value) if wanted is float else value
     return replace(defaults, **changes)
+
+
+def _full_text(values: Any) -> FullTextSettings:
+    if not isinstance(values, dict):
+        raise ConfigError("config: [full_text] must be a table")
+    values = dict(values)
+    per_feed = values.pop("per_feed", {})
+    min_words = values.pop("min_words", FullTextSettings().min_words)
+    if values:
+        raise ConfigError(f"config: unknown setting full_text.{sorted(values)[0]}")
+    if not isinstance(per_feed, dict):
+        raise ConfigError("config: [full_text.per_feed] must map feed URLs to word counts")
+    for name, value in [("min_words", min_words), *per_feed.items()]:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"config: full_text {name} must be a whole number, 0 or more")
+    return FullTextSettings(min_words=min_words, per_feed=dict(per_feed))
 
 
 def _as_path(value: Any, name: str) -> Path:

@@ -715,3 +715,23 @@ def _sentence_like(paragraph: str) -> bool:
 
 def _word_count(paragraphs: list[str]) -> int:
     return sum(len(_WORD.findall(p)) for p in paragraphs)
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def decode_document(data: bytes, content_type: str | None) -> str:
+    """Bytes to text using the declared charset (header, then <meta>), else UTF-8."""
+    candidates: list[str] = []
+    if content_type and "charset=" in content_type.lower():
+        candidates.append(content_type.lower().split("charset=")[-1].split(";")[0].strip(" \"'"))
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        candidates.append(match.group(1).decode("ascii"))
+    candidates.append("utf-8")
+    for charset in candidates:
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", "replace")

@@ -88,6 +88,15 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE feeds ADD COLUMN subscribed INTEGER NOT NULL DEFAULT 1;
     """,
+    # The article's own page, fetched and extracted once when the feed gives a teaser.
+    """
+    CREATE TABLE article_text (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        text TEXT NOT NULL DEFAULT '',
+        fetched_at INTEGER NOT NULL,
+        error TEXT
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -590,6 +599,25 @@ class Store:
         if row is None:
             return None
         return Bookmark(self.article(article_id), note=row[0], created_at=from_timestamp(row[1]))
+
+    def cached_text(self, article_id: int) -> tuple[str, str | None] | None:
+        """(text, error) saved for the article's page, or None if never fetched."""
+        row = self._db.execute(
+            "SELECT text, error FROM article_text WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def cache_text(
+        self, article_id: int, text: str, *, error: str | None = None, now: datetime | None = None
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO article_text (article_id, text, fetched_at, error)
+                   VALUES (?, ?, ?, ?)
+                   ON CONFLICT (article_id) DO UPDATE SET text = excluded.text,
+                       fetched_at = excluded.fetched_at, error = excluded.error""",
+                (article_id, text, to_timestamp(now or datetime.now(UTC)), error),
+            )
 
     def counts(self) -> tuple[int, int, int]:
         """(all articles, unread, bookmarked) for the virtual feeds."""

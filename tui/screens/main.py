@@ -22,7 +22,7 @@ from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..core.errors import BroadsheetError
-from ..core.extract import clean_text
+from ..core.fulltext import resolve_text
 from ..core.quotes import find_quotes
 from ..core.textsafe import one_line
 from ..messages import (
@@ -228,7 +228,13 @@ class MainScreen(Screen[None]):
             article = store.article(article_id)
             if not article.read:
                 store.set_read([article_id])
-        text = clean_text(article.body_html)
+            cached = store.cached_text(article_id)
+        # The page fetch (for teaser feeds) happens outside the database lock.
+        resolved, fresh = resolve_text(article, self.app.config, cached)
+        if fresh is not None:
+            with self.app.database() as store:
+                store.cache_text(article_id, fresh[0], error=fresh[1])
+        text = resolved.text
         quotes = find_quotes(text)
         if not get_current_worker().is_cancelled:
             self.post_message(ArticleLoaded(article, text, quotes))

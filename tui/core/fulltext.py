@@ -1,0 +1,88 @@
+"""An article's readable text: the feed's, or its web page's when the feed gives a teaser.
+
+The page is fetched with the same bounded fetcher as feeds, extracted once and kept in
+the store; a failed fetch is remembered too, and the feed's text is used meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .config import Config
+from .errors import BroadsheetError
+from .extract import clean_text, decode_document, extract_article
+from .models import Article
+from .store import Store
+
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """The text to show, where it came from, and why the page was not used if it failed."""
+
+    text: str
+    source: str
+    """``feed`` or ``page``."""
+    error: str | None = None
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def wants_page(article: Article, feed_text: str, min_words: int) -> bool:
+    """Whether the feed's text is a teaser worth replacing with the page."""
+    if min_words <= 0 or not article.link:
+        return False
+    if urlsplit(article.link).scheme not in ("http", "https"):
+        return False
+    return word_count(feed_text) < min_words
+
+
+async def fetch_page_text(url: str, config: Config) -> str:
+    from .fetch import fetch_once
+    from .update import fetch_limits
+
+    result = await fetch_once(url, limits=fetch_limits(config.fetch), accept=PAGE_ACCEPT)
+    html = decode_document(result.content or b"", result.headers.get("content-type"))
+    return extract_article(html, result.final_url)
+
+
+CacheEntry = tuple[str, "str | None"]
+"""(page text, fetch error) as the store keeps it."""
+
+
+def resolve_text(
+    article: Article, config: Config, cached: CacheEntry | None
+) -> tuple[ArticleText, CacheEntry | None]:
+    """The best text for ``article``; fetches its page when needed (blocking, no store).
+
+    Returns the text and, when a page was fetched just now, the entry to cache, so a
+    caller can keep its database lock for the store calls only.
+    """
+    feed_text = clean_text(article.body_html)
+    if not wants_page(article, feed_text, config.full_text.threshold(article.feed_url)):
+        return ArticleText(feed_text, "feed"), None
+    fresh: CacheEntry | None = None
+    if cached is None:
+        assert article.link is not None
+        try:
+            fresh = (asyncio.run(fetch_page_text(article.link, config)), None)
+        except BroadsheetError as exc:
+            fresh = ("", exc.message)
+        cached = fresh
+    text, error = cached
+    if text and word_count(text) > word_count(feed_text):
+        return ArticleText(text, "page"), fresh
+    return ArticleText(feed_text, "feed", error), fresh
+
+
+def article_text(store: Store, article: Article, config: Config) -> ArticleText:
+    """``resolve_text`` with the store's cache read and written around it."""
+    result, fresh = resolve_text(article, config, store.cached_text(article.id))
+    if fresh is not None:
+        store.cache_text(article.id, fresh[0], error=fresh[1])
+    return result
