@@ -278,7 +278,7 @@ def test_markup_attributes_are_not_quotes():
     assert pairs('<a href="https://example.com/a">link</a> and <img alt="a b c d">') == []
 
 
-def test_a_thousand_word_article_is_fast():
+def test_a_thousand_word_article_finds_every_quote():
     paragraph = (
         "“We will finish the bridge before winter,” said Mayor Ana Ruiz, who took office "
         "last year. The council approved the budget on Tuesday after a long debate. "
@@ -286,14 +286,10 @@ def test_a_thousand_word_article_is_fast():
         "them. “They said the same about the tunnel,” she said.\n\n"
     )
     text = paragraph * 15  # about 1,000 words
-    find_quotes(text)
-    times = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        found = find_quotes(text)
-        times.append(time.perf_counter() - t0)
+    # Speed is measured by benchmarks/text.py, not asserted here.
+    found = find_quotes(text)
     assert len(found) == 45
-    assert sorted(times)[2] < 0.025
+    assert {q.speaker.split(",")[0] for q in found} == {"Mayor Ana Ruiz", "Critics"}
 
 
 def test_random_mixtures_of_marks_and_words_keep_the_span_invariant():

@@ -1,0 +1,132 @@
+"""Summaries: every method offline, article order, the length asked for, clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tui.core.errors import BroadsheetError
+from tui.core.models import Summary
+from tui.core.sentences import split_sentences
+from tui.core.summarize import DEFAULT_METHOD, METHODS, SummaryError, summarize
+
+TITLE = "Harbor city votes to rebuild flooded sea wall"
+
+ARTICLE = """\
+The Port Elling city council voted 7-2 on Tuesday to rebuild the sea wall that failed during \
+last month's storm, committing $48.5 million to the project.
+
+The wall collapsed on Oct. 3 when waves 4.2 meters high struck the harbor at about 2 a.m. \
+Water flooded more than 300 homes near the docks. No one was killed.
+
+Mayor Ana Ruiz said the new sea wall would be built to withstand a storm twice as strong. \
+"We cannot ask families to live behind a wall we know will fail," she said.
+
+Engineers from Hale & Co. estimate the rebuilt wall will take two years to finish. \
+Work on the first section starts in March. The harbor will stay open during construction.
+
+Council member Dr. Tom Brandt voted against the plan. He said the city should move homes away \
+from the docks instead of rebuilding the wall. "The sea is rising," he said. "Walls only buy time."
+
+Residents can comment on the design at a public meeting on Jan. 12. The council will vote on \
+the final design in February.
+
+The city will pay for the sea wall with a bond and a grant from the state. Taxes are not \
+expected to rise, the mayor said.
+"""
+
+
+def _in_article_order(summary: Summary) -> bool:
+    positions = [ARTICLE.index(sentence) for sentence in summary.sentences]
+    return positions == sorted(positions)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_every_method_gives_sentences_of_the_article_in_order(method):
+    summary = summarize(ARTICLE, method=method, sentences=3, title=TITLE)
+    assert summary.method == method
+    assert len(summary.sentences) == 3
+    assert len(set(summary.sentences)) == 3
+    article_sentences = split_sentences(ARTICLE)
+    assert all(sentence in article_sentences for sentence in summary.sentences)
+    assert _in_article_order(summary)
+
+
+def test_the_default_summary_leads_with_the_news():
+    summary = summarize(ARTICLE, title=TITLE)
+    assert summary.method == DEFAULT_METHOD
+    assert len(summary.sentences) == 3
+    assert summary.sentences[0].startswith("The Port Elling city council voted 7-2")
+    # Abbreviations and decimals do not cut a sentence short.
+    assert all(len(sentence.split()) >= 5 for sentence in summary.sentences)
+
+
+def test_sentence_count_is_honoured():
+    for count in (1, 2, 5):
+        assert len(summarize(ARTICLE, sentences=count).sentences) == count
+
+
+def test_ratio_is_a_share_of_the_sentences():
+    total = len(split_sentences(ARTICLE))
+    assert len(summarize(ARTICLE, ratio=0.5).sentences) == round(total * 0.5)
+    assert len(summarize(ARTICLE, ratio=0.01).sentences) == 1
+    assert len(summarize(ARTICLE, ratio=1.0).sentences) == total
+
+
+def test_short_text_comes_back_whole():
+    text = "The bridge reopened on Monday. Traffic was light."
+    for method in ("combined", "lexrank", "edmundson"):
+        summary = summarize(text, method=method, sentences=3)
+        assert summary.sentences == ("The bridge reopened on Monday.", "Traffic was light.")
+
+
+def test_empty_text_has_an_empty_summary():
+    assert summarize("").sentences == ()
+    assert summarize("  \n\n  ", method="lexrank").sentences == ()
+
+
+def test_unknown_method_is_a_clear_error():
+    with pytest.raises(SummaryError) as raised:
+        summarize(ARTICLE, method="magic")
+    assert isinstance(raised.value, BroadsheetError)
+    assert "magic" in raised.value.message
+    for name in METHODS:
+        assert name in raised.value.message
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [{"sentences": 0}, {"ratio": 0.0}, {"ratio": 1.5}, {"sentences": 2, "ratio": 0.5}],
+)
+def test_impossible_lengths_are_clear_errors(arguments):
+    with pytest.raises(SummaryError):
+        summarize(ARTICLE, **arguments)
+
+
+def test_every_method_runs_without_nltk_data(tmp_path):
+    """No method may look NLTK data up: NLTK_DATA points at an empty folder and any
+    lookup fails loudly."""
+    script = f"""
+import json, sys
+import nltk.data
+
+def refuse(*args, **kwargs):
+    raise AssertionError(f"NLTK data lookup: {{args}}")
+
+nltk.data.find = refuse
+nltk.data.load = refuse
+from tui.core.summarize import METHODS, summarize
+text = {ARTICLE!r}
+out = {{m: len(summarize(text, method=m, sentences=2, title="Wall").sentences) for m in METHODS}}
+print(json.dumps(out))
+"""
+    env = {**os.environ, "NLTK_DATA": str(tmp_path), "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == dict.fromkeys(METHODS, 2)
