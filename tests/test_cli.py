@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import uuid
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
 
 import pytest
 
@@ -451,3 +455,117 @@ def test_bookmarks_with_notes_round_trip(cli, feed_server):
     assert [b["title"] for b in cli("bookmarks", "--json").json()] == ["Keep me"]
     missing = cli("bookmark", "999999")
     assert missing.code == 1 and "no article with id 999999" in missing.stderr
+
+
+def test_summary_of_an_article_a_file_and_a_page(cli, feed_server, tmp_path):
+    story = next(a for a in cli("articles", "--json").json() if "ferry" in a["title"])
+    result = cli("summary", str(story["id"]), "--json")
+    assert result.code == 0, result.stderr
+    summary = result.json()
+    assert summary["method"] and len(summary["sentences"]) == 3
+    text = cli("show", str(story["id"])).stdout
+    positions = [text.index(sentence) for sentence in summary["sentences"]]
+    assert positions == sorted(positions)  # in the article's order
+    assert (
+        len(cli("summary", str(story["id"]), "--sentences", "1", "--json").json()["sentences"]) == 1
+    )
+    lead = cli("summary", str(story["id"]), "--method", "lead", "--json").json()
+    assert lead["sentences"][0].startswith("KELDMOUTH")
+    bad = cli("summary", str(story["id"]), "--method", "magic")
+    assert bad.code == 1 and "unknown summary method" in bad.stderr
+
+    note = tmp_path / "note.txt"
+    note.write_text("One sentence here. Another one follows. A third closes it.\n")
+    assert len(cli("summary", str(note), "--json").json()["sentences"]) == 3
+
+    path = unique("page") + ".html"
+    feed_server.set_route(
+        path,
+        "<html><body><nav>Menu</nav><article><p>The bridge opened on Monday. Crowds came early."
+        "</p><p>Traffic fell by half, the council said.</p></article></body></html>",
+        content_type="text/html",
+    )
+    page = cli("summary", feed_server.url(path), "--sentences", "2", "--json")
+    assert page.code == 0, page.stderr
+    assert "Menu" not in " ".join(page.json()["sentences"])
+
+
+def _front_matter(text: str) -> dict[str, object]:
+    assert text.startswith("---\n")
+    block = text[4 : text.index("\n---\n", 4)]
+    fields = {}
+    for line in block.splitlines():
+        key, _, value = line.partition(": ")
+        fields[key] = (
+            json.loads(value)
+            if value[:1] in '"[{' or value in ("null", "true", "false") or value.isdigit()
+            else value
+        )
+    return fields
+
+
+def test_export_writes_safe_files_that_read_back(cli, feed_server, tmp_path):
+    path = unique("export") + ".xml"
+    feed_server.set_route(
+        path,
+        rss("Exports", [("e1", "../../etc/passwd"), ("e2", "Zürich: “quotes” &amp; [bold]x[/]")]),
+    )
+    assert cli("add", feed_server.url(path)).code == 0
+    ids = {
+        a["title"]: a["id"]
+        for a in cli("articles", "--feed", feed_server.url(path), "--json").json()
+    }
+    cli("bookmark", str(ids["../../etc/passwd"]), "--note", 'a "note": with # and ---')
+    folder = tmp_path / "exports"
+    result = cli("export", *map(str, ids.values()), "--to", str(folder))
+    assert result.code == 0, result.stderr
+    files = sorted(folder.iterdir())
+    assert len(files) == 2 and all(f.parent == folder for f in files)
+    assert all(f.name == f.name.lower() and f.name.isascii() and len(f.name) <= 80 for f in files)
+    fields = {(_front_matter(f.read_text())["title"]): _front_matter(f.read_text()) for f in files}
+    kept = fields["../../etc/passwd"]
+    assert kept["note"] == 'a "note": with # and ---'
+    assert kept["bookmarked"] is True
+    assert fields["Zürich: “quotes” & [bold]x[/]"]["link"] == "https://example.org/e2"
+    # Exporting again updates the same files instead of piling up copies.
+    again = cli("export", *map(str, ids.values()), "--to", str(folder))
+    assert again.code == 0 and sorted(folder.iterdir()) == files
+
+    as_json = cli("export", str(ids["../../etc/passwd"]), "--to", str(folder), "--format", "json")
+    data = json.loads(Path(as_json.stdout.strip()).read_text())
+    assert data["title"] == "../../etc/passwd" and data["note"] == 'a "note": with # and ---'
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("I am a file")
+    failed = cli("export", str(ids["../../etc/passwd"]), "--to", str(blocked / "sub"))
+    assert failed.code == 1
+    assert_one_clean_line(failed.stderr)
+    assert blocked.read_text() == "I am a file"
+
+
+def test_digest_groups_recent_articles_by_feed(cli, feed_server, tmp_path):
+    path = unique("digest") + ".xml"
+    now = format_datetime(datetime.now(UTC))
+    feed_server.set_route(
+        path,
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Fresh News</title>'
+        "<link>https://fresh.example/</link><description>d</description>"
+        f"<item><title>Fresh one</title><guid>f1</guid><pubDate>{now}</pubDate>"
+        "<description>&lt;p&gt;“It is new,” said Ada Lovelace. Nothing else.&lt;/p&gt;"
+        "</description>"
+        "</item></channel></rss>",
+    )
+    assert cli("add", feed_server.url(path)).code == 0
+    target = tmp_path / "digest.md"
+    result = cli("digest", "--since", "2h", "--to", str(target))
+    assert result.code == 0, result.stderr
+    digest = target.read_text()
+    assert "Fresh News" in digest and "Fresh one" in digest
+    assert "Ada Lovelace" in digest
+    assert "Harbour town" not in digest  # the welcome story is older than two hours
+    as_json = cli("digest", "--since", "2h", "--to", str(tmp_path / "d.json"), "--format", "json")
+    assert as_json.code == 0
+    data = json.loads((tmp_path / "d.json").read_text())
+    assert [f["feed"] for f in data["feeds"]] == ["Fresh News"]
+    bad = cli("digest", "--since", "soon")
+    assert bad.code == 1 and "--since" in bad.stderr

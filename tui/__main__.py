@@ -77,6 +77,26 @@ def build_parser() -> argparse.ArgumentParser:
     quotes.add_argument("target", metavar="ID|URL|FILE")
     quotes.add_argument("--json", action="store_true", help="[{text, speaker, start, end}]")
 
+    summary = command("summary", "the gist of an article: its key sentences in order")
+    summary.add_argument("target", metavar="ID|URL|FILE")
+    length = summary.add_mutually_exclusive_group()
+    length.add_argument("--sentences", metavar="N", type=_positive_int, help="how many (3)")
+    length.add_argument("--ratio", metavar="R", type=_ratio, help="a share of the sentences")
+    summary.add_argument("--method", metavar="NAME", help="lead, lexrank, textrank, lsa, ...")
+    summary.add_argument("--json", action="store_true", help='{"method", "sentences"}')
+
+    export = command("export", "save articles with summary, quotes and note as files")
+    export.add_argument("ids", metavar="ID", type=_positive_int, nargs="+")
+    export.add_argument("--to", metavar="DIR", help="folder (default: the export folder)")
+    export.add_argument("--format", choices=("md", "json"), default="md")
+
+    digest = command("digest", "one file of recent articles grouped by feed")
+    digest.add_argument("--since", metavar="AGE", default="24h", help="24h, 90m, 7d, 2w (24h)")
+    digest.add_argument("--unread", action="store_true", help="only unread articles")
+    digest.add_argument("--bookmarked", action="store_true", help="only bookmarked articles")
+    digest.add_argument("--to", metavar="FILE", help="file or folder (default: export folder)")
+    digest.add_argument("--format", choices=("md", "json"), default="md")
+
     bookmark = command("bookmark", "keep an article, with an optional note")
     bookmark.add_argument("id", metavar="ID", type=_positive_int)
     bookmark.add_argument("--note", metavar="TEXT", help="a note (replaces the old one)")
@@ -102,6 +122,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if value <= 0:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _ratio(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError("must be above 0 and at most 1")
     return value
 
 

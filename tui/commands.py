@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -289,6 +291,84 @@ def cmd_quotes(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_summary(ctx: Context, args: argparse.Namespace) -> int:
+    from .core.summarize import DEFAULT_METHOD, summarize
+
+    header, text = resolve_text(ctx, args.target)
+    title = header.splitlines()[0] if header else None
+    summary = summarize(
+        text,
+        method=args.method or DEFAULT_METHOD,
+        sentences=args.sentences,
+        ratio=args.ratio,
+        title=title,
+    )
+    if args.json:
+        output.print_json({"method": summary.method, "sentences": list(summary.sentences)})
+    elif not summary.sentences:
+        print("Nothing to summarise: the article has no text.")
+    else:
+        for sentence in summary.sentences:
+            output.print_text(f"• {one_line(sentence)}")
+    return 0
+
+
+def export_folder(ctx: Context, to: str | None) -> Path:
+    return Path(to).expanduser() if to else ctx.config.export_dir
+
+
+def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
+    from .core.export import write_export
+    from .core.reading import export_item, read_article
+
+    folder = export_folder(ctx, args.to)
+    for article_id in args.ids:
+        reading = read_article(ctx.store, article_id, ctx.config)
+        path = write_export(export_item(ctx.store, reading, ctx.config), folder, fmt=args.format)
+        print(path)
+    return 0
+
+
+_SINCE = re.compile(r"^\s*(\d+)\s*([mhdw]?)\s*$")
+_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "": 3600}
+
+
+def parse_since(text: str) -> int:
+    """'24h', '90m', '7d', '2w' (a bare number is hours) -> seconds."""
+    match = _SINCE.match(text.lower())
+    if not match or int(match.group(1)) <= 0:
+        raise BroadsheetError(f"--since {text!r}: give a duration such as 24h, 90m, 7d or 2w")
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def cmd_digest(ctx: Context, args: argparse.Namespace) -> int:
+    from .core.export import write_digest
+    from .core.reading import export_item, read_article
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    since = int(now.timestamp()) - parse_since(args.since)
+    which = ArticleFilter(unread=args.unread, bookmarked=args.bookmarked, since=since)
+    articles = list(ctx.store.iter_articles(which))
+    if not articles:
+        raise BroadsheetError(f"no articles in the last {args.since} match; nothing to write")
+    items = [
+        export_item(ctx.store, read_article(ctx.store, a.id, ctx.config, fetch=False), ctx.config)
+        for a in articles
+    ]
+    target = Path(args.to).expanduser() if args.to else ctx.config.export_dir
+    if not args.to:
+        target.mkdir(parents=True, exist_ok=True)
+    path = write_digest(
+        items,
+        target,
+        fmt=args.format,
+        title=f"Broadsheet digest: the last {args.since}",
+        generated=now,
+    )
+    print(f"{path} ({len(items)} articles)")
+    return 0
+
+
 def resolve_text(ctx: Context, target: str) -> tuple[str, str]:
     """(header, clean text) for an article id, a URL or a file."""
     if target.isdigit():
@@ -349,6 +429,9 @@ COMMANDS: dict[str, Command] = {
     "articles": cmd_articles,
     "show": cmd_show,
     "quotes": cmd_quotes,
+    "summary": cmd_summary,
+    "export": cmd_export,
+    "digest": cmd_digest,
     "bookmark": cmd_bookmark,
     "unbookmark": cmd_unbookmark,
     "bookmarks": cmd_bookmarks,

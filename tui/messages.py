@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from .core.models import Article, Feed, Quote, RefreshProgress
+    from .core.models import Article, Feed, RefreshProgress
+    from .core.reading import Reading
     from .widgets.feed_list import Counts
 
 
@@ -42,12 +41,10 @@ class ArticlesLoaded(Message):
 
 @dataclass
 class ArticleLoaded(Message):
-    """One article with its clean text, ready for the reading pane."""
+    """One article understood, ready for the reading pane."""
 
-    article: Article
-    text: str
-    quotes: Sequence[Quote] = ()
-    """Direct quotations as spans of ``text``."""
+    reading: Reading
+    """The article with its clean text, summary and quotes."""
 
 
 @dataclass

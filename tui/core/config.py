@@ -67,6 +67,8 @@ class Config:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     parse: ParseSettings = field(default_factory=ParseSettings)
     full_text: FullTextSettings = field(default_factory=FullTextSettings)
+    export_full_text: bool = False
+    """Whether exported Markdown/JSON files carry the article's whole text."""
     keys: dict[str, str] = field(default_factory=dict)
     """Binding id -> comma-separated keys, applied with ``App.set_keymap``."""
 
@@ -119,6 +121,9 @@ def load_config(
         raise ConfigError("config: theme must be a string")
     file_data_dir = raw.pop("data_dir", None)
     file_export_dir = raw.pop("export_dir", None)
+    export_full_text = raw.pop("export_full_text", False)
+    if not isinstance(export_full_text, bool):
+        raise ConfigError("config: export_full_text must be true or false")
     if raw:
         raise ConfigError(f"config: unknown setting {sorted(raw)[0]!r}")
 
@@ -135,6 +140,7 @@ def load_config(
         fetch=fetch,
         parse=parse,
         full_text=full_text,
+        export_full_text=export_full_text,
         keys=dict(keys),
     )
 

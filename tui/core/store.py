@@ -121,6 +121,8 @@ class ArticleFilter:
     search: str | None = None
     """Case-insensitive substring of the title."""
     tag: str | None = None
+    since: int | None = None
+    """Only articles sorted at or after this time (seconds since the epoch)."""
 
 
 PageCursor = tuple[int, int]
@@ -619,6 +621,16 @@ class Store:
                 (article_id, text, to_timestamp(now or datetime.now(UTC)), error),
             )
 
+    def iter_articles(self, which: ArticleFilter | None = None, *, page: int = 500):
+        """Every article the filter selects, newest first, a keyset page at a time."""
+        cursor: PageCursor | None = None
+        while True:
+            batch = self.articles(which, limit=page, after=cursor)
+            yield from batch
+            if len(batch) < page:
+                return
+            cursor = (batch[-1].sort_time, batch[-1].id)
+
     def counts(self) -> tuple[int, int, int]:
         """(all articles, unread, bookmarked) for the virtual feeds."""
         total, unread = self._db.execute(
@@ -659,6 +671,9 @@ def _filter_clauses(which: ArticleFilter) -> tuple[list[str], list[object]]:
     if which.search:
         clauses.append("a.title LIKE ? ESCAPE '\\'")
         params.append("%" + _escape_like(which.search) + "%")
+    if which.since is not None:
+        clauses.append("a.sort_time >= ?")
+        params.append(which.since)
     return clauses, params
 
 

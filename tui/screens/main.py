@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..core.errors import BroadsheetError
 from ..core.fulltext import resolve_text
-from ..core.quotes import find_quotes
+from ..core.reading import reading_of
 from ..core.textsafe import one_line
 from ..messages import (
     ArticleLoaded,
@@ -234,10 +234,9 @@ class MainScreen(Screen[None]):
         if fresh is not None:
             with self.app.database() as store:
                 store.cache_text(article_id, fresh[0], error=fresh[1])
-        text = resolved.text
-        quotes = find_quotes(text)
+        reading = reading_of(article, resolved)
         if not get_current_worker().is_cancelled:
-            self.post_message(ArticleLoaded(article, text, quotes))
+            self.post_message(ArticleLoaded(reading))
 
     @work(thread=True, group="writes", exit_on_error=False)
     def write(self, operation: str, *args: object, **kwargs: object) -> None:
@@ -273,7 +272,7 @@ class MainScreen(Screen[None]):
             self.query_one(ReadingPane).show_message("No articles here yet.")
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
-        self.query_one(ReadingPane).show(message.article, message.text, message.quotes)
+        self.query_one(ReadingPane).show(message.reading)
 
     def show_selection(self, key: str, *, keep: int | None = None) -> None:
         article_list = self.query_one(ArticleList)

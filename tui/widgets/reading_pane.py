@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..core.models import Article, Quote
+from ..core.models import Article, Quote, Summary
+from ..core.reading import Reading
 from ..core.textsafe import one_line
 
 
@@ -41,12 +42,30 @@ def render_body(text: str, quotes: Sequence[Quote] = ()) -> Text:
     return body
 
 
+def render_summary(summary: Summary) -> Text:
+    """The gist: the summary's sentences in article order."""
+    box = Text()
+    box.append("Summary\n", style="bold")
+    for sentence in summary.sentences:
+        box.append("• ", style="bold")
+        box.append(one_line(sentence) + "\n")
+    box.rstrip()
+    return box
+
+
+def short_speaker(speaker: str) -> str:
+    """The name without a trailing description: "Ana Lopes, who led the work" -> "Ana Lopes"."""
+    name = one_line(speaker)
+    head, comma, rest = name.partition(", ")
+    return head if comma and rest[:1].islower() else name
+
+
 def render_quotes(quotes: Sequence[Quote], *, limit: int = 12) -> Text:
     """Who said what: one line per quotation, speaker first."""
     listing = Text()
     listing.append("Quotes\n", style="bold")
     for quote in quotes[:limit]:
-        speaker = one_line(quote.speaker) if quote.speaker else "unattributed"
+        speaker = short_speaker(quote.speaker) if quote.speaker else "unattributed"
         words = one_line(quote.text)
         if len(words) > 160:
             words = words[:159] + "…"
@@ -75,15 +94,23 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.query_one("#article-summary").display = False
         self.query_one("#article-quotes").display = False
 
-    def show(self, article: Article, text: str, quotes: Sequence[Quote] = ()) -> None:
-        header = render_header(article)
+    def show(self, reading: Reading) -> None:
+        header = render_header(reading.article)
+        if reading.source == "page":
+            header.append("\nfull text from the article's page", style="dim italic")
+        summary_box = self.query_one("#article-summary", Static)
+        summary = render_summary(reading.summary) if reading.summary else Text()
+        summary_box.display = bool(summary.plain)
+        summary_box.update(summary)
         quote_list = self.query_one("#article-quotes", Static)
-        quote_list.display = bool(quotes)
-        listing = render_quotes(quotes) if quotes else Text()
+        quote_list.display = bool(reading.quotes)
+        listing = render_quotes(reading.quotes) if reading.quotes else Text()
         quote_list.update(listing)
-        self.plain_text = "\n\n".join(part for part in (header.plain, listing.plain, text) if part)
+        self.plain_text = "\n\n".join(
+            part for part in (header.plain, summary.plain, listing.plain, reading.text) if part
+        )
         self.query_one("#article-header", Static).update(header)
-        self.query_one("#article-body", Static).update(render_body(text, quotes))
+        self.query_one("#article-body", Static).update(render_body(reading.text, reading.quotes))
         self.scroll_home(animate=False)
 
     def show_message(self, message: str) -> None:
