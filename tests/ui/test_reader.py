@@ -394,3 +394,21 @@ async def test_removing_a_feed_with_bookmarks_offers_to_keep_them(library, tmp_p
         assert daily not in app.screen.query_one(FeedList).feeds
     with read_store(library) as store:
         assert [b.article.id for b in store.bookmarks()] == [kept.id]
+
+
+async def test_s_saves_the_article_and_S_every_bookmark(library, tmp_path):
+    export_dir = tmp_path / "exports"
+    app = build_app(library, tmp_path, f'export_dir = "{export_dir}"\n')
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        daily = feed_id(library, "https://daily.example/rss")
+        await select_feed(app, pilot, f"feed:{daily}@news")
+        await pilot.press("enter", "s")
+        await settle(app, pilot)
+        (saved,) = export_dir.iterdir()
+        text = saved.read_text()
+        assert saved.name == "2026-11-25-council-approves-the-new-bridge.md"
+        assert "## Summary" in text and "Mayor Lena Varga" in text
+        await pilot.press("j", "b", "j", "b", "S")
+        await settle(app, pilot)
+        assert len(list(export_dir.iterdir())) == 3

@@ -79,6 +79,8 @@ class MainScreen(Screen[None]):
         Binding("A", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
         Binding("b", "toggle_bookmark", "Bookmark", id="bookmark"),
         Binding("B", "edit_note", "Note", show=False, id="bookmark_note"),
+        Binding("s", "save_article", "Save", show=False, id="save_article"),
+        Binding("S", "save_bookmarks", "Save bookmarks", show=False, id="save_bookmarks"),
         Binding("o", "open_link", "Open link", show=False, id="open_link"),
         Binding("r", "refresh_feed", "Refresh", id="refresh_feed"),
         Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
@@ -463,6 +465,39 @@ class MainScreen(Screen[None]):
             self.notify("Note saved; article bookmarked.", timeout=2)
 
         self.app.call_from_thread(self.app.push_screen, NoteScreen(title, note), saved)
+
+    def action_save_article(self) -> None:
+        article = self.query_one(ArticleList).current
+        if article is None:
+            self.notify("Select an article to save.", severity="warning", timeout=3)
+            return
+        self.save_articles([article.id], bookmarks=False)
+
+    def action_save_bookmarks(self) -> None:
+        self.save_articles([], bookmarks=True)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def save_articles(self, article_ids: list[int], *, bookmarks: bool) -> None:
+        """Write summary files (s: one article, S: every bookmark) to the export folder."""
+        from ..core.export import write_export
+        from ..core.reading import export_item, read_article
+
+        config = self.app.config
+        with self.app.database() as store:
+            if bookmarks:
+                article_ids = [b.article.id for b in store.bookmarks()]
+            items = [
+                export_item(store, read_article(store, i, config, fetch=False), config)
+                for i in article_ids
+            ]
+        if not items:
+            self.app.call_from_thread(
+                self.notify, "No bookmarks to save yet: press b on an article.", timeout=4
+            )
+            return
+        paths = [write_export(item, config.export_dir) for item in items]
+        message = str(paths[0]) if len(paths) == 1 else f"{len(paths)} files in {paths[0].parent}"
+        self.app.call_from_thread(self.notify, message, title="Saved", timeout=6)
 
     def action_open_link(self) -> None:
         article = self.query_one(ArticleList).current
