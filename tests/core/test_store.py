@@ -269,3 +269,39 @@ def test_bookmark_notes_round_trip(store):
     assert store.bookmark(second) is None
     with pytest.raises(ArticleNotFoundError):
         store.set_bookmark(999, True)
+
+
+def test_full_text_search_follows_inserts_updates_and_deletes(store):
+    feed = store.add_feed("https://example.org/feed")
+    first = ParsedFeed(
+        "F",
+        entries=(
+            ParsedEntry(
+                title="Harbour news", guid="a", content="<p>The <b>ferry</b> to Zürich</p>"
+            ),
+            ParsedEntry(title="Weather", guid="b", content="<p>Rain &amp; wind all week</p>"),
+        ),
+    )
+    store.apply_feed_update(feed.id, first, now=NOW)
+
+    def found(query: str) -> list[str]:
+        return sorted(a.title for a in store.articles(ArticleFilter(search=query)))
+
+    assert found("ferry") == ["Harbour news"]  # in the body, not the title
+    assert found("zurich") == ["Harbour news"]  # diacritics folded
+    assert found("ferr") == ["Harbour news"]  # the last word is a prefix
+    assert found("wind rain") == ["Weather"]  # every word must match
+    assert found("b") == []  # tag names are not text
+    for hostile in ('"', "NEAR(", "ferry OR", "*", "AND", "title:x", "'); DROP TABLE articles; --"):
+        store.articles(ArticleFilter(search=hostile))  # never a syntax error
+    changed = ParsedFeed(
+        "F",
+        entries=(
+            ParsedEntry(title="Harbour news", guid="a", content="<p>The bridge is open</p>"),
+            ParsedEntry(title="Weather", guid="b", content="<p>Rain &amp; wind all week</p>"),
+        ),
+    )
+    store.apply_feed_update(feed.id, changed, now=NOW)
+    assert found("ferry") == [] and found("bridge") == ["Harbour news"]
+    store.remove_feed(feed.id)
+    assert found("bridge") == [] and found("rain") == []

@@ -127,6 +127,16 @@ async def test_search_titles(library, tmp_path):
         await settle(app, pilot)
         assert titles(app) == ["Council approves the new bridge"]
         assert app.screen.query_one("#articles-pane").border_title == "Search: bridge"
+        prompt = app.screen.query_one(ArticleList).options[0].prompt
+        marked = [
+            prompt.plain[span.start : span.end] for span in prompt.spans if span.style == "reverse"
+        ]
+        assert marked == ["bridge"]
+        await pilot.press("escape", "slash")
+        app.screen.query_one("#search").value = ""
+        await pilot.press(*"forty years", "enter")  # words from an article's text
+        await settle(app, pilot)
+        assert titles(app) == ["Council approves the new bridge"]
         await pilot.press("escape")
 
 

@@ -9,6 +9,8 @@ does.
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -97,6 +99,31 @@ MIGRATIONS: tuple[str, ...] = (
         error TEXT
     );
     """,
+    # Full-text search over titles and article text, kept in step by triggers. The
+    # index is contentless (the text already lives in articles); deleting a row hands
+    # FTS5 the same plain text it indexed, which broadsheet_plain() recomputes.
+    """
+    CREATE VIRTUAL TABLE article_search USING fts5(
+        title, body, content='', tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER article_search_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO article_search (rowid, title, body)
+        VALUES (new.id, new.title, broadsheet_plain(new.summary, new.content));
+    END;
+    CREATE TRIGGER article_search_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO article_search (article_search, rowid, title, body)
+        VALUES ('delete', old.id, old.title, broadsheet_plain(old.summary, old.content));
+    END;
+    CREATE TRIGGER article_search_update AFTER UPDATE OF title, summary, content ON articles
+    BEGIN
+        INSERT INTO article_search (article_search, rowid, title, body)
+        VALUES ('delete', old.id, old.title, broadsheet_plain(old.summary, old.content));
+        INSERT INTO article_search (rowid, title, body)
+        VALUES (new.id, new.title, broadsheet_plain(new.summary, new.content));
+    END;
+    INSERT INTO article_search (rowid, title, body)
+        SELECT id, title, broadsheet_plain(summary, content) FROM articles;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -119,7 +146,7 @@ class ArticleFilter:
     unread: bool = False
     bookmarked: bool = False
     search: str | None = None
-    """Case-insensitive substring of the title."""
+    """Words to find in titles and article text (full-text search; the last one as a prefix)."""
     tag: str | None = None
     since: int | None = None
     """Only articles sorted at or after this time (seconds since the epoch)."""
@@ -166,6 +193,8 @@ class Store:
             )
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the database {self.path}: {_reason(exc)}") from None
+        # The search triggers call this, so every connection must have it.
+        self._db.create_function("broadsheet_plain", 2, plain_text, deterministic=True)
         try:
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA synchronous = NORMAL")
@@ -669,8 +698,14 @@ def _filter_clauses(which: ArticleFilter) -> tuple[list[str], list[object]]:
         clauses.append("a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)")
         params.append(which.tag)
     if which.search:
-        clauses.append("a.title LIKE ? ESCAPE '\\'")
-        params.append("%" + _escape_like(which.search) + "%")
+        query = search_query(which.search)
+        if query:
+            clauses.append(
+                "a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)"
+            )
+            params.append(query)
+        else:
+            clauses.append("0")
     if which.since is not None:
         clauses.append("a.sort_time >= ?")
         params.append(which.since)
@@ -696,8 +731,27 @@ def _article(row: Sequence[object], *, summary: str = "", content: str = "") -> 
     )
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+_TAGS = re.compile(r"<[^>]*>")
+_WORDS = re.compile(r"\w+")
+
+
+def plain_text(summary: str | None, content: str | None) -> str:
+    """The words of an article's HTML bodies, for the search index."""
+    body = content or summary or ""
+    return html.unescape(_TAGS.sub(" ", body))
+
+
+def search_query(text: str) -> str:
+    """User words -> an FTS5 query: every word must match, the last one as a prefix.
+
+    Each word is quoted, so FTS5 operators and punctuation in the input are literal.
+    """
+    words = _WORDS.findall(text)
+    if not words:
+        return ""
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
 
 
 def _reason(exc: BaseException) -> str:

@@ -7,6 +7,7 @@ messages back. Nothing on the event loop touches the network, the parser or the 
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -280,6 +281,9 @@ class MainScreen(Screen[None]):
         article_list = self.query_one(ArticleList)
         article_list.key = key
         article_list.show_feed = not key.startswith("feed:")
+        article_list.highlight = (
+            re.findall(r"\w+", key.partition(":")[2]) if key.startswith("search:") else []
+        )
         article_list.clear_options()
         article_list.articles = []
         self.query_one("#articles-pane").border_title = selection_title(

@@ -66,12 +66,17 @@ class ArticleList(OptionList):
         self.exhausted = False
         self.show_feed = True
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
+        self.highlight: list[str] = []
+        """Search words to mark in the titles."""
         self.notes: dict[int, str] = {}
         """Bookmark notes by article id, when known (the Bookmarked view loads them)."""
 
     def _prompt(self, article: Article) -> Text:
         note = self.notes.get(article.id, "") if article.bookmarked else ""
-        return article_prompt(article, show_feed=self.show_feed, now=self.clock(), note=note)
+        prompt = article_prompt(article, show_feed=self.show_feed, now=self.clock(), note=note)
+        if self.highlight:
+            prompt.highlight_words(self.highlight, "reverse", case_sensitive=False)
+        return prompt
 
     def show_articles(
         self, articles: list[Article], *, append: bool, exhausted: bool, keep: int | None = None
