@@ -48,7 +48,8 @@ def render_summary(summary: Summary) -> Text:
     box.append("Summary\n", style="bold")
     for sentence in summary.sentences:
         box.append("• ", style="bold")
-        box.append(one_line(sentence) + "\n")
+        # A sentence from a list item already starts with its own bullet.
+        box.append(one_line(sentence).removeprefix("• ") + "\n")
     box.rstrip()
     return box
 
