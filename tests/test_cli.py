@@ -569,3 +569,28 @@ def test_digest_groups_recent_articles_by_feed(cli, feed_server, tmp_path):
     assert [f["feed"] for f in data["feeds"]] == ["Fresh News"]
     bad = cli("digest", "--since", "soon")
     assert bad.code == 1 and "--since" in bad.stderr
+
+
+def test_retention_runs_after_a_refresh(cli, feed_server):
+    path = unique("retain") + ".xml"
+    feed_server.set_route(path, rss("Retained", [(f"r{i}", f"Story {i}") for i in range(6)]))
+    assert cli("add", feed_server.url(path)).code == 0
+    cli.config.write_text(
+        f'[retention]\nmax_per_feed = 0\n[retention.per_feed."{feed_server.url(path)}"]\n'
+        "max_per_feed = 2\n"
+    )
+    ids = [a["id"] for a in cli("articles", "--feed", feed_server.url(path), "--json").json()]
+    assert cli("bookmark", str(ids[-1])).code == 0
+    result = cli("refresh", "--json", "--force")
+    assert result.code == 0, result.stderr
+    assert result.json()["removed_by_retention"] == 0  # unread articles are kept by default
+    cli.config.write_text(
+        cli.config.read_text().replace("[retention]\n", "[retention]\nunread = true\n")
+    )
+    result = cli("refresh", "--json", "--force")
+    assert result.json()["removed_by_retention"] == 3
+    left = cli("articles", "--feed", feed_server.url(path), "--json").json()
+    assert [a["id"] for a in left] == [ids[0], ids[1], ids[-1]]  # newest two + the bookmark
+    cli.config.write_text("[retention]\nkeep_days = -3\n")
+    bad = cli("feeds")
+    assert bad.code == 1 and "retention.keep_days" in bad.stderr

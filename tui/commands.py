@@ -175,8 +175,9 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
         )
     finally:
         progress.finish()
+    removed = apply_retention(ctx) if ctx.config.retention.active else 0
     if args.json:
-        output.print_json(report.to_json())
+        output.print_json({**report.to_json(), "removed_by_retention": removed})
     else:
         summary = (
             f"{len(report.outcomes)} feeds: {report.updated} updated, "
@@ -185,6 +186,8 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
         if report.skipped:
             summary += f", {report.skipped} skipped (not due)"
         print(f"{summary}; {report.new_articles} new articles")
+        if removed:
+            print(f"Removed {removed} old articles (retention settings)")
     if report.failed:
         if report.failed == 1:
             url, reason = report.errors[0]
@@ -196,6 +199,25 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
             )
         return 1
     return 0
+
+
+def apply_retention(ctx: Context) -> int:
+    """Remove articles past the configured limits, one feed per transaction."""
+    settings = ctx.config.retention
+    now = datetime.now(UTC)
+    removed = 0
+    for feed in ctx.store.feeds():
+        keep_days, max_per_feed = settings.limits(feed.url)
+        removed += ctx.store.prune_feed(
+            feed.id,
+            now=now,
+            keep_days=keep_days,
+            max_per_feed=max_per_feed,
+            include_unread=settings.unread,
+        )
+    if removed:
+        ctx.store.reclaim_space()
+    return removed
 
 
 def cmd_import_opml(ctx: Context, args: argparse.Namespace) -> int:

@@ -305,3 +305,38 @@ def test_full_text_search_follows_inserts_updates_and_deletes(store):
     assert found("ferry") == [] and found("bridge") == ["Harbour news"]
     store.remove_feed(feed.id)
     assert found("bridge") == [] and found("rain") == []
+
+
+def test_retention_keeps_bookmarks_and_unread_and_stays_pruned(store):
+    feed = store.add_feed("https://example.org/feed")
+    old_items = tuple(
+        ParsedEntry(title=f"old {i}", guid=f"old-{i}", published=NOW - timedelta(days=40 + i))
+        for i in range(4)
+    )
+    fresh = tuple(
+        ParsedEntry(title=f"new {i}", guid=f"new-{i}", published=NOW - timedelta(hours=i))
+        for i in range(3)
+    )
+    document = ParsedFeed("F", entries=fresh + old_items)
+    store.apply_feed_update(feed.id, document, now=NOW)
+    ids = {a.title: a.id for a in store.articles()}
+    store.set_read([ids["old 0"], ids["old 1"], ids["old 2"]])
+    store.set_bookmark(ids["old 2"], True)
+
+    removed = store.prune_feed(feed.id, now=NOW, keep_days=30)
+    assert removed == 2  # old 0 and old 1: read, not bookmarked
+    titles = {a.title for a in store.articles()}
+    assert titles == {"new 0", "new 1", "new 2", "old 2", "old 3"}  # bookmark, unread kept
+    # The feed still carries them, but they do not come back.
+    assert store.apply_feed_update(feed.id, document, now=NOW) == 0
+    assert {a.title for a in store.articles()} == titles
+    assert store.prune_feed(feed.id, now=NOW, keep_days=30, include_unread=True) == 1
+    # The newest two stay; beyond them only "new 2" goes, the bookmark stays.
+    assert store.prune_feed(feed.id, now=NOW, max_per_feed=2, include_unread=True) == 1
+    assert {a.title for a in store.articles()} == {"new 0", "new 1", "old 2"}
+    store.reclaim_space()
+    assert store._db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental
+    # Once the feed stops carrying a removed item, its tombstone goes too.
+    store.apply_feed_update(feed.id, ParsedFeed("F", entries=fresh), now=NOW)
+    left = store._db.execute("SELECT dedup_key FROM pruned WHERE feed_id = ?", (feed.id,))
+    assert [row[0] for row in left] == ["g:new-2"]  # still in the feed, still removed

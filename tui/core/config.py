@@ -57,6 +57,28 @@ class FullTextSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class RetentionSettings:
+    """How long articles are kept. Bookmarked articles are always kept."""
+
+    keep_days: int = 0
+    """Remove articles older than this many days; 0 keeps them forever."""
+    max_per_feed: int = 0
+    """Keep at most this many articles per feed; 0 means no limit."""
+    unread: bool = False
+    """Whether unread articles past the limits go too."""
+    per_feed: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Feed URL -> its own ``keep_days`` / ``max_per_feed``."""
+
+    def limits(self, feed_url: str) -> tuple[int, int]:
+        own = self.per_feed.get(feed_url, {})
+        return own.get("keep_days", self.keep_days), own.get("max_per_feed", self.max_per_feed)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.keep_days or self.max_per_feed or self.per_feed)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything configurable, with defaults that work out of the box."""
 
@@ -67,6 +89,7 @@ class Config:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     parse: ParseSettings = field(default_factory=ParseSettings)
     full_text: FullTextSettings = field(default_factory=FullTextSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
     export_full_text: bool = False
     """Whether exported Markdown/JSON files carry the article's whole text."""
     keys: dict[str, str] = field(default_factory=dict)
@@ -113,6 +136,7 @@ def load_config(
     fetch = _section(raw.pop("fetch", {}), FetchSettings, "fetch")
     parse = _section(raw.pop("parse", {}), ParseSettings, "parse")
     full_text = _full_text(raw.pop("full_text", {}))
+    retention = _retention(raw.pop("retention", {}))
     keys = raw.pop("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError("config: [keys] must map binding names to key strings")
@@ -140,6 +164,7 @@ def load_config(
         fetch=fetch,
         parse=parse,
         full_text=full_text,
+        retention=retention,
         export_full_text=export_full_text,
         keys=dict(keys),
     )
@@ -188,6 +213,33 @@ def _full_text(values: Any) -> FullTextSettings:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ConfigError(f"config: full_text {name} must be a whole number, 0 or more")
     return FullTextSettings(min_words=min_words, per_feed=dict(per_feed))
+
+
+def _retention(values: Any) -> RetentionSettings:
+    if not isinstance(values, dict):
+        raise ConfigError("config: [retention] must be a table")
+    values = dict(values)
+    per_feed = values.pop("per_feed", {})
+    unread = values.pop("unread", False)
+    numbers = {name: values.pop(name, 0) for name in ("keep_days", "max_per_feed")}
+    if values:
+        raise ConfigError(f"config: unknown setting retention.{sorted(values)[0]}")
+    if not isinstance(unread, bool):
+        raise ConfigError("config: retention.unread must be true or false")
+    if not isinstance(per_feed, dict) or not all(isinstance(v, dict) for v in per_feed.values()):
+        raise ConfigError("config: [retention.per_feed] must map feed URLs to tables")
+    checked = [(f"retention.{k}", v) for k, v in numbers.items()]
+    for url, limits in per_feed.items():
+        for key, value in limits.items():
+            if key not in ("keep_days", "max_per_feed"):
+                raise ConfigError(f"config: unknown setting retention.per_feed.{key} for {url}")
+            checked.append((f"retention.per_feed {url} {key}", value))
+    for name, value in checked:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"config: {name} must be a whole number, 0 or more")
+    return RetentionSettings(
+        unread=unread, per_feed={k: dict(v) for k, v in per_feed.items()}, **numbers
+    )
 
 
 def _as_path(value: Any, name: str) -> Path:

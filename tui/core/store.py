@@ -124,6 +124,15 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO article_search (rowid, title, body)
         SELECT id, title, broadsheet_plain(summary, content) FROM articles;
     """,
+    # Articles removed by retention leave their identity behind, so the next refresh of
+    # a feed that still carries them does not bring them back as new.
+    """
+    CREATE TABLE pruned (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        dedup_key TEXT NOT NULL,
+        PRIMARY KEY (feed_id, dedup_key)
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -198,6 +207,10 @@ class Store:
         try:
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA synchronous = NORMAL")
+            if self._db.execute("PRAGMA user_version").fetchone()[0] == 0:
+                # Only possible before the first table (and before WAL): lets retention
+                # give space back in small steps instead of a blocking VACUUM.
+                self._db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             self._db.execute("PRAGMA journal_mode = WAL")
             self.created = self._migrate() == 0
         except sqlite3.DatabaseError as exc:
@@ -333,6 +346,61 @@ class Store:
             db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
             return 0
 
+    def prune_feed(
+        self,
+        feed_id: int,
+        *,
+        now: datetime,
+        keep_days: int = 0,
+        max_per_feed: int = 0,
+        include_unread: bool = False,
+    ) -> int:
+        """Apply retention to one feed in one transaction; return how many articles went.
+
+        Articles older than ``keep_days`` and beyond the newest ``max_per_feed`` go (0
+        means no limit); unread ones only with ``include_unread``; bookmarked never.
+        """
+        if keep_days <= 0 and max_per_feed <= 0:
+            return 0
+        keep = "a.id NOT IN (SELECT article_id FROM bookmarks)"
+        if not include_unread:
+            keep += " AND a.read = 1"
+        doomed: set[int] = set()
+        with self.transaction() as db:
+            if keep_days > 0:
+                cutoff = to_timestamp(now) - keep_days * 86400
+                doomed.update(
+                    row[0]
+                    for row in db.execute(
+                        f"SELECT a.id FROM articles a WHERE a.feed_id = ? AND a.sort_time < ? "
+                        f"AND {keep}",
+                        (feed_id, cutoff),
+                    )
+                )
+            if max_per_feed > 0:
+                doomed.update(
+                    row[0]
+                    for row in db.execute(
+                        f"""SELECT a.id FROM articles a WHERE a.feed_id = ? AND {keep}
+                            AND a.id NOT IN (SELECT id FROM articles WHERE feed_id = ?
+                                ORDER BY sort_time DESC, id DESC LIMIT ?)""",
+                        (feed_id, feed_id, max_per_feed),
+                    )
+                )
+            if doomed:
+                ids = [(article_id,) for article_id in sorted(doomed)]
+                db.executemany(
+                    "INSERT OR IGNORE INTO pruned (feed_id, dedup_key) "
+                    "SELECT feed_id, dedup_key FROM articles WHERE id = ?",
+                    ids,
+                )
+                db.executemany("DELETE FROM articles WHERE id = ?", ids)
+        return len(doomed)
+
+    def reclaim_space(self, pages: int = 2000) -> None:
+        """Give back some free pages to the file system, a bounded step at a time."""
+        self._db.execute(f"PRAGMA incremental_vacuum({int(pages)})").fetchall()
+
     def count_bookmarks(self, feed_id: int) -> int:
         return self._db.execute(
             "SELECT count(*) FROM bookmarks b JOIN articles a ON a.id = b.article_id "
@@ -418,6 +486,12 @@ class Store:
                     "SELECT dedup_key, id FROM articles WHERE feed_id = ?", (feed_id,)
                 ).fetchall()
             )
+            pruned = {
+                row[0]
+                for row in db.execute(
+                    "SELECT dedup_key FROM pruned WHERE feed_id = ?", (feed_id,)
+                ).fetchall()
+            }
             inserts: list[tuple[object, ...]] = []
             updates: list[tuple[object, ...]] = []
             batch: set[str] = set()
@@ -426,6 +500,8 @@ class Store:
                 if key in batch:  # a feed that repeats a guid: the first copy wins
                     continue
                 batch.add(key)
+                if key in pruned:  # removed by retention: stays removed
+                    continue
                 published = to_timestamp(entry.published or entry.updated)
                 fields = (
                     entry.guid,
@@ -461,6 +537,12 @@ class Store:
                        OR summary IS NOT ?7 OR content IS NOT ?8 OR published IS NOT ?5)""",
                 updates,
             )
+            if pruned - batch:
+                # Tombstones for items the feed no longer carries can never match again.
+                db.executemany(
+                    "DELETE FROM pruned WHERE feed_id = ? AND dedup_key = ?",
+                    [(feed_id, key) for key in pruned - batch],
+                )
             db.execute(
                 """UPDATE feeds SET title = ?, site_url = ?, description = ?, etag = ?,
                        last_modified = ?, last_checked = ?, last_status = ?, last_error = NULL,
