@@ -23,24 +23,36 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
-    """Network limits; see ``core.fetch.FetchLimits`` for their meaning."""
+    """How much one fetch may cost; the defaults suit a desktop refreshing hundreds of feeds.
+
+    ``core.fetch`` takes these as its ``FetchLimits``.
+    """
 
     concurrency: int = 16
+    """Requests in flight at once, across all hosts."""
     per_host: int = 4
+    """Requests in flight at once to one host (by scheme, host and port of the asked URL)."""
     connect_timeout: float = 10.0
+    """Seconds to open the TCP (and TLS) connection."""
     read_timeout: float = 20.0
+    """Longest silence, in seconds, while waiting for the headers or the next piece of body."""
     total_timeout: float = 60.0
+    """Seconds for the whole fetch, redirects and body included, from when it gets its slot."""
     max_bytes: int = 20 * 1024 * 1024
+    """Largest body accepted, counted after decompression."""
     max_redirects: int = 10
 
 
 @dataclass(frozen=True, slots=True)
 class ParseSettings:
-    """Bounds on each feed parse."""
+    """Bounds on each feed parse; ``core.parsepool`` takes these as its ``ParseLimits``."""
 
     timeout: float = 20.0
+    """Seconds per parse."""
     memory_mb: int = 1024
+    """Address-space cap per worker process, in MiB; 0 for none."""
     workers: int | None = None
+    """Worker processes; ``None`` for one per CPU."""
 
 
 @dataclass(frozen=True, slots=True)

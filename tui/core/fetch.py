@@ -29,6 +29,7 @@ import aiohttp
 from yarl import URL
 
 from .. import __version__
+from .config import FetchSettings as FetchLimits
 from .errors import (
     FetchError,
     FetchTimeoutError,
@@ -60,25 +61,6 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 # Redirect and error bodies this small are read so the connection can be reused.
 _DRAIN_LIMIT = 16 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class FetchLimits:
-    """How much one fetch may cost; the defaults suit a desktop refreshing hundreds of feeds."""
-
-    concurrency: int = 16
-    """Requests in flight at once, across all hosts."""
-    per_host: int = 4
-    """Requests in flight at once to one host (by scheme, host and port of the asked URL)."""
-    connect_timeout: float = 10.0
-    """Seconds to open the TCP (and TLS) connection."""
-    read_timeout: float = 20.0
-    """Longest silence, in seconds, while waiting for the headers or the next piece of body."""
-    total_timeout: float = 60.0
-    """Seconds for the whole fetch, redirects and body included, from when it gets its slot."""
-    max_bytes: int = 20 * 1024 * 1024
-    """Largest body accepted, counted after decompression."""
-    max_redirects: int = 10
 
 
 class Fetcher:

@@ -25,10 +25,10 @@ import weakref
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from types import FrameType, TracebackType
 from typing import Any, TypeVar
 
+from .config import ParseSettings as ParseLimits
 from .errors import BroadsheetError, ParseError
 from .models import ParsedFeed
 
@@ -45,18 +45,6 @@ GRACE = 5.0
 """Seconds the parent waits beyond the per-parse timeout before killing the pool."""
 _PRELOAD = ["tui.core.parse", "tui.core.parsepool"]
 _CRASHED = "the parser process stopped unexpectedly (the feed may be too large)"
-
-
-@dataclass(frozen=True, slots=True)
-class ParseLimits:
-    """Bounds on each feed parse."""
-
-    timeout: float = 20.0
-    """Seconds per parse."""
-    memory_mb: int = 1024
-    """Address-space cap per worker process, in MiB; 0 for none."""
-    workers: int | None = None
-    """Worker processes; ``None`` for one per CPU."""
 
 
 # ------------------------------------------------------------ in the worker
