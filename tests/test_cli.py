@@ -171,7 +171,7 @@ def test_second_refresh_is_conditional_and_adds_nothing(cli, feed_server):
         assert cli("add", feed_server.url(path)).code == 0
 
     feed_server.reset()
-    first = cli("refresh", "--json")
+    first = cli("refresh", "--json", "--force")
     assert first.code == 0, first.stderr
     report = first.json()
     assert report["feeds"] == 4  # three feeds and the bundled welcome feed
@@ -187,7 +187,7 @@ def test_second_refresh_is_conditional_and_adds_nothing(cli, feed_server):
     feed_server.set_route(
         paths[0], rss("Feed 0", [("0-new", "Fresh")] + [(f"0-{i}", f"Story {i}") for i in range(5)])
     )
-    second = cli("refresh", "--json").json()
+    second = cli("refresh", "--json", "--force").json()
     assert second["updated"] == 1 and second["not_modified"] == 3
     assert second["new_articles"] == 1
     titles = [
@@ -205,7 +205,7 @@ def test_a_failing_feed_keeps_its_articles_and_the_others_carry_on(cli, feed_ser
 
     feed_server.set_route(bad, "oops", status=500, content_type="text/plain")
     feed_server.set_route(good, rss("Good", [("g1", "Good one"), ("g2", "Good two")]))
-    result = cli("refresh", "--json")
+    result = cli("refresh", "--json", "--force")
     assert result.code == 1
     assert_one_clean_line(result.stderr)
     assert feed_server.url(bad) in result.stderr and "500" in result.stderr
@@ -562,11 +562,13 @@ def test_digest_groups_recent_articles_by_feed(cli, feed_server, tmp_path):
     digest = target.read_text()
     assert "Fresh News" in digest and "Fresh one" in digest
     assert "Ada Lovelace" in digest
-    assert "Harbour town" not in digest  # the welcome story is older than two hours
+    # "The last two hours" means what arrived in them: the bundled welcome feed too.
+    assert digest.index("Fresh News") < digest.index("Welcome to Broadsheet")
     as_json = cli("digest", "--since", "2h", "--to", str(tmp_path / "d.json"), "--format", "json")
     assert as_json.code == 0
     data = json.loads((tmp_path / "d.json").read_text())
-    assert [f["feed"] for f in data["feeds"]] == ["Fresh News"]
+    assert [f["feed"] for f in data["feeds"]] == ["Fresh News", "Welcome to Broadsheet"]
+    assert cli("digest", "--since", "2h", "--bookmarked").code == 1  # nothing to write
     bad = cli("digest", "--since", "soon")
     assert bad.code == 1 and "--since" in bad.stderr
 
@@ -594,3 +596,80 @@ def test_retention_runs_after_a_refresh(cli, feed_server):
     cli.config.write_text("[retention]\nkeep_days = -3\n")
     bad = cli("feeds")
     assert bad.code == 1 and "retention.keep_days" in bad.stderr
+
+
+STORY_HTML = (
+    "<html><head><title>Pier</title></head><body><nav>Home | News</nav><article>"
+    "<p>The harbour's old pier reopened on Monday after eight months of repairs.</p>"
+    "<p>“We will not lose another winter,” said Harbour Master Ana Lopes.</p>"
+    "<p>Work on the sea wall begins in the spring, according to the council.</p>"
+    "<p>Lopes added: “The town paid for this pier twice.”</p></article>"
+    "<aside>Subscribe to our newsletter</aside></body></html>"
+)
+
+
+@pytest.mark.parametrize("source", ["html-file", "text-file", "url"])
+def test_summary_and_quotes_from_files_and_pages(cli, feed_server, tmp_path, source):
+    if source == "html-file":
+        target = tmp_path / "story.html"
+        target.write_text(STORY_HTML)
+    elif source == "text-file":
+        target = tmp_path / "story.txt"
+        target.write_text(
+            "The harbour's old pier reopened on Monday after eight months of repairs.\n\n"
+            "“We will not lose another winter,” said Harbour Master Ana Lopes.\n\n"
+            "Work on the sea wall begins in the spring, according to the council.\n\n"
+            "Lopes added: “The town paid for this pier twice.”\n"
+        )
+    else:
+        path = unique("story") + ".html"
+        feed_server.set_route(path, STORY_HTML, content_type="text/html; charset=utf-8")
+        target = feed_server.url(path)
+    quotes = cli("quotes", str(target), "--json")
+    assert quotes.code == 0, quotes.stderr
+    assert [(q["text"], q["speaker"]) for q in quotes.json()] == [
+        ("We will not lose another winter,", "Harbour Master Ana Lopes"),
+        ("The town paid for this pier twice.", "Harbour Master Ana Lopes"),
+    ]
+    text = cli("show", str(target)).stdout
+    assert "Subscribe" not in text and "Home | News" not in text
+    for quote in quotes.json():
+        assert text[quote["start"] : quote["end"]] == quote["text"]
+    summary = cli("summary", str(target), "--sentences", "2", "--json")
+    assert summary.code == 0, summary.stderr
+    sentences = summary.json()["sentences"]
+    assert len(sentences) == 2 and all(s in text for s in sentences)
+
+
+def test_refresh_skips_feeds_that_are_not_due_unless_forced(cli, feed_server):
+    plain, cached, broken, ttl = (unique(n) + ".xml" for n in ("plain", "cached", "broken", "ttl"))
+    feed_server.set_route(plain, small_rss("Plain", 1))
+    feed_server.set_route(
+        ttl,
+        small_rss("With TTL", 1).replace(b"<description>For", b"<ttl>240</ttl><description>For"),
+    )
+    feed_server.set_route(cached, small_rss("Cached", 1), headers={"Cache-Control": "max-age=7200"})
+    feed_server.set_route(broken, small_rss("Broken", 1))
+    for path in (plain, cached, broken, ttl):
+        assert cli("add", feed_server.url(path)).code == 0
+    feed_server.reset()
+    polite = cli("refresh", "--json")
+    assert polite.code == 0 and polite.json()["skipped"] == 5  # just added: nothing is due
+    assert feed_server.requests == []
+
+    feed_server.set_route(broken, "down", status=503, content_type="text/plain")
+    assert cli("refresh", "--json", "--force").code == 1
+    feeds = {f["url"]: f for f in cli("feeds", "--json").json()}
+
+    def wait(path: str) -> float:
+        feed = feeds[feed_server.url(path)]
+        due = datetime.fromisoformat(feed["next_check"].replace("Z", "+00:00"))
+        checked = datetime.fromisoformat(feed["last_checked"].replace("Z", "+00:00"))
+        return (due - checked).total_seconds() / 60
+
+    assert wait(plain) == 30  # the default interval
+    assert wait(cached) == 120  # Cache-Control: max-age=7200
+    assert wait(ttl) == 240  # <ttl>240</ttl>
+    assert feeds[feed_server.url(broken)]["failures"] == 1
+    assert wait(broken) == 60  # Retry-After 120 s, but one failure doubles the interval
+    assert "in 2h" in cli("feeds").stdout

@@ -63,3 +63,5 @@ class RefreshFinished(Message):
 
     report: dict[str, object]
     """What ``refresh --json`` reports: feeds, updated, failed, new_articles, errors."""
+    background: bool = False
+    """Started by the reader's own timer rather than by the user."""

@@ -82,6 +82,8 @@ def feed_json(feed: Feed) -> dict[str, Any]:
         "last_error": one_line(feed.last_error) or None,
         "last_warning": one_line(feed.last_warning) or None,
         "last_checked": iso(feed.last_checked),
+        "next_check": iso(feed.next_check),
+        "failures": feed.failures,
         "gone": feed.gone,
     }
 
@@ -91,7 +93,9 @@ def print_feeds(feeds: Sequence[Feed]) -> None:
     table.add_column("Unread", justify="right")
     table.add_column("Feed", overflow="ellipsis", max_width=48, no_wrap=True)
     table.add_column("Status")
+    table.add_column("Next")
     table.add_column("URL", overflow="fold")
+    now = datetime.now(UTC)
     for feed in feeds:
         status = Text(feed.last_status or "new")
         if feed.last_error:
@@ -102,9 +106,21 @@ def print_feeds(feeds: Sequence[Feed]) -> None:
             Text(f"{feed.unread}/{feed.total}"),
             Text(one_line(feed.display_title)),
             status,
+            Text(next_check_label(feed, now)),
             Text(feed.url),
         )
     console().print(table)
+
+
+def next_check_label(feed: Feed, now: datetime) -> str:
+    """'now', 'in 25m', 'in 3h', or 'gone' for a feed its server removed."""
+    if feed.gone:
+        return "gone"
+    if feed.next_check is None or feed.next_check <= now:
+        return "now"
+    minutes = int((feed.next_check - now).total_seconds() // 60)
+    text = f"in {minutes}m" if minutes < 90 else f"in {round(minutes / 60)}h"
+    return text + (f" (back-off, {feed.failures} failures)" if feed.failures > 1 else "")
 
 
 def print_articles(articles: Sequence[Article]) -> None:

@@ -23,13 +23,15 @@ from .core.models import RefreshProgress
 ProgressCallback = Callable[[RefreshProgress], None]
 
 
-def refresh_command(config: Config, feed_url: str | None) -> list[str]:
+def refresh_command(config: Config, feed_url: str | None, *, force: bool = True) -> list[str]:
     command = [sys.executable, "-m", "tui", "--data-dir", str(config.data_dir)]
     if config.config_file is not None:
         command += ["--config", str(config.config_file)]
     command += ["refresh", "--json", "--progress-json"]
     if feed_url is not None:
         command += ["--feed", feed_url]
+    elif force:
+        command.append("--force")
     return command
 
 
@@ -37,14 +39,18 @@ def run_refresh(
     config: Config,
     feed_url: str | None = None,
     *,
+    force: bool = True,
     progress: ProgressCallback | None = None,
     on_start: Callable[[subprocess.Popen[str]], None] | None = None,
 ) -> dict[str, object]:
-    """Refresh every feed (or one) in a child process; return ``refresh --json``'s report."""
+    """Refresh every feed (or one) in a child process; return ``refresh --json``'s report.
+
+    ``force`` asks every feed; without it only the feeds that are due are fetched.
+    """
     # The report goes to a file, not a pipe: a pipe could fill while we read progress.
     with tempfile.TemporaryFile("w+", encoding="utf-8") as report_file:
         child = subprocess.Popen(
-            refresh_command(config, feed_url),
+            refresh_command(config, feed_url, force=force),
             stdin=subprocess.DEVNULL,
             stdout=report_file,
             stderr=subprocess.PIPE,

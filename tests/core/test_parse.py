@@ -36,7 +36,7 @@ import json
 import os
 import re
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -553,3 +553,575 @@ def test_only_the_parse_module_imports_feedparser() -> None:
         if re.search(r"^\s*(import|from)\s+feedparser", path.read_text("utf-8"), re.M)
     }
     assert importers == {"core/parse.py"}
+
+
+# ------------------------------------------------------------ the fast path
+#
+# Plain UTF-8 RSS 2.0 and Atom 1.0 documents skip feedparser (parse._fast_parse). It
+# must give exactly feedparser's results, and hand anything else to feedparser.
+
+FARM = Path(__file__).resolve().parents[3] / "shared" / "tools" / "feedfarm.py"
+
+
+def _both_paths(content: bytes, headers: dict[str, str] | None = None, url: str | None = None):
+    """The fast and the feedparser result (or error) for one document, asserted equal."""
+
+    def run(fast: bool) -> object:
+        try:
+            return parse_feed(content, headers or {}, url, fast=fast)
+        except ParseError as exc:
+            return (type(exc), exc.message)
+
+    fast, slow = run(True), run(False)
+    assert fast == slow
+    return fast
+
+
+def _takes_fast_path(content: bytes, headers: dict[str, str] | None = None, url=None) -> bool:
+    from tui.core.parse import _fast_parse
+
+    lowered = {name.lower(): value for name, value in (headers or {}).items()}
+    content_type = lowered.get("content-type") or "application/xml"
+    return _fast_parse(content, content_type, url) is not None
+
+
+@pytest.mark.parametrize(("relative", "headers"), GOLDEN_CASES, ids=[c[0] for c in GOLDEN_CASES])
+def test_fast_path_agrees_with_feedparser_on_every_fixture(relative, headers) -> None:
+    content = (FEEDS / relative).read_bytes()
+    _both_paths(content, headers, feed_url(relative))
+    _both_paths(content, headers, None)  # no base URL
+
+
+def test_fast_path_reads_the_plain_fixtures() -> None:
+    # Not a vacuous comparison: these go through the fast path, the others do not.
+    fast = {
+        relative
+        for relative, headers in GOLDEN_CASES
+        if _takes_fast_path((FEEDS / relative).read_bytes(), headers, feed_url(relative))
+    }
+    assert {
+        "reader/full.rss",
+        "reader/relative.atom",
+        "rss-parser/content-encoded.rss",
+        "rss-parser/heise.atom",
+        "ours/dates.rss",
+        "ours/sparse-items.rss",
+        "ours/hostile-markup.rss",
+    } <= fast
+    assert not fast & {
+        "rss-parser/encoding.rss",  # ISO-8859-1
+        "rss-parser/craigslist.rss",  # RSS 1.0
+        "newsboat/rss091_1.xml",
+        "ours/links.atom",  # xml:base
+        "ours/truncated.rss",  # malformed
+        "ours/utf16.atom",
+    }
+
+
+# Feeds shaped like the benchmark farm's (and like most news sites'): RSS 2.0 with
+# CDATA or escaped HTML, Atom with html titles and content, entities, non-ASCII text,
+# assorted time zones, guids that are and are not links, categories, enclosures.
+_WORDS = "the council São Paulo Zürich Kraków AT&T Müller € — “quoted” ’ rate <b> & 5%".split()
+
+
+def _farm_like_feed(seed: int) -> tuple[bytes, dict[str, str]]:
+    import random
+    from email.utils import format_datetime
+    from xml.sax.saxutils import escape
+
+    rng = random.Random(seed)
+    base = "http://127.0.0.1:8765"
+    zones = [UTC, *(timezone(timedelta(hours=h)) for h in (-7, -4, 1, 2, 9))]
+
+    def words(n: int) -> str:
+        return " ".join(rng.choice(_WORDS) for _ in range(n))
+
+    def html(n: int) -> str:
+        text = escape(words(n))
+        return (
+            f"<p>{text} <a href='{base}/x?a=1&amp;b=2'>link</a> &mdash; &#8217;</p>"
+            f"<p><em>{escape(words(5))}</em>&nbsp;&eacute;</p>"
+        )
+
+    def when(k: int) -> datetime:
+        moment = datetime(2024, 6, 1, 12, tzinfo=UTC) - timedelta(minutes=37 * k + seed)
+        return moment.astimezone(rng.choice(zones))
+
+    if seed % 2 == 0:
+        items = []
+        for k in range(12):
+            link = f"{base}/news/{seed}/{k}.html" if k % 5 else f"/news/{seed}/{k}.html"
+            body = html(20)
+            body = f"<![CDATA[{body}]]>" if seed % 4 == 0 else escape(body)
+            guid = (
+                f'<guid isPermaLink="true">{link}</guid>'
+                if k % 3 == 0
+                else f'<guid isPermaLink="false">farm-{seed}-{k}</guid>'
+                if k % 3 == 1
+                else f"<guid>{k}-{seed}</guid>"
+            )
+            moment = when(k)
+            date = format_datetime(moment, usegmt=k % 2 == 0 and moment.tzinfo is UTC)
+            items.append(
+                f"<item><title>{escape(words(6))}</title><link>{link}</link>"
+                f"<description>{body}</description>"
+                + (f"<content:encoded><![CDATA[{html(40)}]]></content:encoded>" if k % 4 else "")
+                + f"<pubDate>{date}</pubDate>"
+                f"{guid}<dc:creator>{escape(words(2))}</dc:creator>"
+                f"<category>{escape(words(1))}</category><category domain='x'>{k}</category>"
+                f"<comments>{link}#c</comments>"
+                + (
+                    f'<enclosure url="{base}/i/{k}.jpg" length="1" type="image/jpeg"/>'
+                    if k % 2
+                    else ""
+                )
+                + "</item>\n"
+            )
+        document = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/">\n<channel>\n'
+            f"<title>{escape(words(4))}</title><link>{base}/news/</link>"
+            f"<description>Latest {escape(words(3))}</description><language>en</language>"
+            f"<lastBuildDate>{format_datetime(when(0))}</lastBuildDate><ttl>60</ttl>"
+            f'<atom:link href="{base}/feeds/{seed}.rss" rel="self" type="application/rss+xml"/>'
+            f"<image><url>{base}/logo.png</url><title>Logo</title><link>{base}/</link></image>\n"
+            + "".join(items)
+            + "</channel>\n</rss>\n"
+        )
+        return document.encode(), {"content-type": "application/rss+xml; charset=utf-8"}
+    entries = []
+    for k in range(12):
+        link = f"{base}/news/{seed}/{k}.html"
+        body = (
+            f'<content type="html"><![CDATA[{html(30)}]]></content>'
+            if k % 3 == 0
+            else f'<content type="html">{escape(html(30))}</content>'
+            if k % 3 == 1
+            else f'<summary type="html">{escape(html(25))}</summary>'
+        )
+        entries.append(
+            f"<entry><id>tag:farm.invalid,2024:{seed}/{k}</id>"
+            f'<title type="html">{escape(escape(words(6)))}</title>'
+            f'<link rel="alternate" type="text/html" href="{escape(link)}"/>'
+            f"<published>{when(k).isoformat()}</published>"
+            f"<updated>{(when(k) + timedelta(minutes=k)).isoformat()}</updated>"
+            + (f"<author><name>{escape(words(2))}</name></author>" if k % 4 else "")
+            + f'<category term="{escape(words(1))}"/>{body}</entry>\n'
+        )
+    document = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">\n'
+        f"<id>tag:farm.invalid,2024:{seed}</id><title type='text'>{escape(words(4))}</title>"
+        f"<subtitle>{escape(words(5))}</subtitle><updated>{when(0).isoformat()}</updated>"
+        f'<link rel="alternate" type="text/html" href="{base}/news/"/>'
+        f'<link rel="self" type="application/atom+xml" href="{base}/feeds/{seed}.atom"/>'
+        f"<author><name>{escape(words(2))} newsroom</name></author>"
+        f'<generator uri="{base}/" version="1.0">farm</generator>\n'
+        + "".join(entries)
+        + "</feed>\n"
+    )
+    return document.encode(), {"content-type": "application/atom+xml; charset=utf-8"}
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_fast_path_agrees_on_farm_like_feeds(seed: int) -> None:
+    content, headers = _farm_like_feed(seed)
+    url = f"http://127.0.0.1:8765/feeds/{seed}"
+    assert _takes_fast_path(content, headers, url)
+    feed = _both_paths(content, headers, url)
+    assert isinstance(feed, ParsedFeed) and len(feed.entries) == 12
+    assert all(item.published and item.link for item in feed.entries)
+
+
+@pytest.mark.skipif(not FARM.exists(), reason="no ../shared/tools/feedfarm.py next to the repo")
+def test_fast_path_agrees_on_the_benchmark_farm() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("feedfarm", FARM)
+    assert spec and spec.loader
+    feedfarm = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(feedfarm)
+    farm = feedfarm.Farm(n_feeds=24, items=50, base="http://127.0.0.1:8765")
+    for index in range(farm.n_feeds):
+        content = farm.feed_bytes(index)
+        kind = farm.feed_kind(index)
+        headers = {"content-type": f"application/{kind}+xml; charset=utf-8"}
+        assert _takes_fast_path(content, headers, farm.feed_url(index))
+        feed = _both_paths(content, headers, farm.feed_url(index))
+        assert isinstance(feed, ParsedFeed) and len(feed.entries) == 50
+
+
+# Small documents, each exercising one of feedparser's rules that the fast path
+# mirrors (or one it must leave to feedparser).
+_RSS = (
+    '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+    'xmlns:atom="http://www.w3.org/2005/Atom"><channel>{channel}</channel></rss>'
+)
+_ATOM = '<feed xmlns="http://www.w3.org/2005/Atom">{channel}</feed>'
+_VARIANTS: dict[str, tuple[str, bool]] = {
+    # name: (document, whether the fast path reads it)
+    "guid permalink, no link": (
+        _RSS.format(channel="<title>t</title><item><guid>/a/b</guid></item>"),
+        True,
+    ),
+    "guid not a permalink": (
+        _RSS.format(channel="<item><guid isPermaLink='false'>/a/b</guid><title>x</title></item>"),
+        True,
+    ),
+    "guid permalink 'True' is not 'true'": (
+        _RSS.format(channel="<item><guid isPermaLink='True'>http://g/1</guid></item>"),
+        True,
+    ),
+    "link before and after guid": (
+        _RSS.format(
+            channel="<item><link>http://l/1</link><guid>http://g/1</guid></item>"
+            "<item><guid>http://g/2</guid><link>http://l/2</link></item>"
+        ),
+        True,
+    ),
+    "empty link then guid": (
+        _RSS.format(channel="<item><link></link><guid>http://g/1</guid><title>x</title></item>"),
+        True,
+    ),
+    "query in link, bare reference": (
+        _RSS.format(
+            channel="<link>http://s/?a=1&amp;b;=2</link><item><link>x?a=1&amp;amp;b=2&amp;c;</link></item>"
+        ),
+        True,
+    ),
+    "atom links in rss": (
+        _RSS.format(
+            channel="<atom:link rel='alternate' type='text/html' href='/home'/><item>"
+            "<atom:link href='/a' rel='enclosure'/><atom:link href='/b'/><title>x</title></item>"
+        ),
+        True,
+    ),
+    "link url attribute wins": (
+        _ATOM.format(
+            channel="<entry><id>1</id><link url='/u' href='/h'/>"
+            "<link rel='self' href='/s'/></entry>"
+        ),
+        True,
+    ),
+    "empty href resolves to the base": (
+        _ATOM.format(channel="<entry><id>1</id><link href=''/></entry>"),
+        True,
+    ),
+    "html-looking rss titles": (
+        _RSS.format(
+            channel="<title>A &amp;amp; B</title><item><title>x &lt;b&gt;y&lt;/b&gt;</title></item>"
+            "<item><title>AT&amp;T &amp;copy; 2024</title></item>"
+            "<item><title>&lt;notatag&gt; &amp;bogus;</title></item>"
+        ),
+        True,
+    ),
+    "atom title types": (
+        _ATOM.format(
+            channel="<title type='html'>A &amp;amp; B</title><entry><id>1</id>"
+            "<title type='text'>x &lt;b&gt;y&lt;/b&gt;</title></entry>"
+            "<entry><id>2</id><title type='HTML'>&lt;i&gt;z&lt;/i&gt;</title></entry>"
+        ),
+        True,
+    ),
+    "title inside image before the channel title": (
+        _RSS.format(
+            channel="<image><title>Logo</title><url>/l.png</url></image><title>Real</title>"
+        ),
+        True,
+    ),
+    "two channel titles around items": (
+        _RSS.format(
+            channel="<title>first</title><item><title>i</title></item><title>second</title>"
+        ),
+        True,
+    ),
+    "two titles in one item": (
+        _RSS.format(channel="<item><title>one</title><dc:title>two</dc:title></item>"),
+        True,
+    ),
+    "description after content:encoded": (
+        _RSS.format(
+            channel="<item><content:encoded>&lt;p&gt;full body&lt;/p&gt;</content:encoded>"
+            "<description>teaser</description></item>"
+        ),
+        True,
+    ),
+    "content:encoded only": (
+        _RSS.format(channel="<item><content:encoded><![CDATA[<p>x</p>]]></content:encoded></item>"),
+        True,
+    ),
+    "two descriptions": (
+        _RSS.format(
+            channel="<item><description>a</description><description>b</description></item>"
+        ),
+        False,
+    ),
+    "atom content then summary, and content only": (
+        _ATOM.format(
+            channel="<entry><id>1</id><content type='html'>&lt;p&gt;c&lt;/p&gt;</content>"
+            "<summary>s</summary></entry>"
+            "<entry><id>2</id><content>plain &amp; text</content></entry>"
+        ),
+        True,
+    ),
+    "xhtml content": (
+        _ATOM.format(
+            channel="<entry><id>1</id><content type='xhtml'><div xmlns='http://www.w3.org/1999/xhtml'>"
+            "<p>x</p></div></content></entry>"
+        ),
+        False,
+    ),
+    "authors with e-mail addresses": (
+        _RSS.format(
+            channel="<managingEditor>ed@x.example (Ed)</managingEditor><item><title>1</title>"
+            "<author>jo@x.example (Jo Smith)</author><dc:creator>Ann</dc:creator></item>"
+            "<item><title>2</title><author>plain@x.example</author></item>"
+            "<item><title>3</title><author></author></item>"
+        ),
+        True,
+    ),
+    "atom authors": (
+        _ATOM.format(
+            channel="<author><name>Feed Person</name></author>"
+            "<entry><id>1</id><author><name>A</name><email>a@x.example</email></author>"
+            "<author><email>b@x.example</email></author></entry>"
+            "<entry><id>2</id><author><uri>/me</uri></author></entry><entry><id>3</id></entry>"
+        ),
+        True,
+    ),
+    "categories": (
+        _RSS.format(
+            channel="<item><title>1</title><category domain='d'>A</category><category>B</category>"
+            "<category>A</category><category/><dc:subject>C</dc:subject></item>"
+        ),
+        True,
+    ),
+    "atom categories": (
+        _ATOM.format(
+            channel="<entry><id>1</id><category term='t'/><category label='L'/>"
+            "<category term='t'/><category scheme='s'>text</category></entry>"
+        ),
+        True,
+    ),
+    "dates": (
+        _RSS.format(
+            channel="<item><title>1</title><pubDate>Tue, 05 Mar 2024 09:30:00 +0530</pubDate>"
+            "<dc:date>2024-03-06T07:59:59Z</dc:date></item>"
+            "<item><title>2</title><pubDate>garbage</pubDate></item>"
+            "<item><title>3</title><dc:date>2024-03-07</dc:date></item>"
+            "<item><title>4</title><pubDate>Sun, 01 Jan 2999 00:00:00 GMT</pubDate>"
+            "<pubDate>Mon, 01 Jan 2024 00:00:00 EST</pubDate></item>"
+        ),
+        True,
+    ),
+    "cp1252 characters and utf-8 read as latin-1": (
+        _RSS.format(
+            channel="<title>\u0093quoted\u0094 \u0080</title><item><title>CafÃ© Ã¼</title></item>"
+        ),
+        True,
+    ),
+    "source and enclosure": (
+        _RSS.format(
+            channel="<item><title>x</title><source url='http://s/'>Src</source>"
+            "<enclosure url='http://e/1.mp3' length='1' type='audio/mpeg'/></item>"
+        ),
+        True,
+    ),
+    "whitespace and cdata pieces": (
+        _RSS.format(
+            channel="<title>\n  a <![CDATA[b & <c>]]> d \n</title><item><title> </title></item>"
+        ),
+        True,
+    ),
+    "xml:base": (
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://b/"><entry><id>1</id>'
+        "<link href='x'/></entry></feed>",
+        False,
+    ),
+    "unknown namespace": (
+        _RSS.format(channel="<item xmlns:x='urn:x'><x:title>no</x:title><title>y</title></item>"),
+        False,
+    ),
+    "a known namespace under another known prefix": (
+        '<rss version="2.0" xmlns:content="http://purl.org/dc/elements/1.1/"><channel>'
+        "<item><content:creator>x</content:creator></item></channel></rss>",
+        False,
+    ),
+    "markup inside a text element": (
+        _RSS.format(channel="<item><description><p>raw</p></description></item>"),
+        False,
+    ),
+    "rss 0.91": ('<rss version="0.91"><channel><title>x</title></channel></rss>', False),
+    "undefined entity": (_RSS.format(channel="<title>&nbsp;x</title>"), False),
+    "doctype": (
+        '<!DOCTYPE rss><rss version="2.0"><channel><title>x</title></channel></rss>',
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(_VARIANTS))
+def test_fast_path_mirrors_feedparser_rule_by_rule(name: str) -> None:
+    document, fast = _VARIANTS[name]
+    content = document.encode("utf-8")
+    url = "https://rules.example/feeds/x.xml"
+    assert _takes_fast_path(content, {}, url) is fast
+    _both_paths(content, {}, url)
+    _both_paths(content, {}, None)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "headers", "fast"),
+    [
+        (b"", {}, True),
+        (b'<?xml version="1.0" encoding="utf-8"?>\n', {}, True),
+        (b'\xef\xbb\xbf<?xml version="1.0"?>', {}, True),
+        (b"<?xml version='1.0' encoding='UTF-8'?>", {"content-type": "text/xml"}, True),
+        (b"", {"content-type": "text/xml; charset=utf-8"}, True),
+        (b"", {"content-type": "application/octet-stream"}, True),
+        (b'<?xml version="1.0" encoding="iso-8859-1"?>', {}, False),
+        (b"", {"content-type": "application/rss+xml; charset=windows-1252"}, False),
+        (b'<?xml version="1.0" encoding="gb2312"?>', {}, False),
+        (b" <?xml version='1.0'?>", {}, False),  # declaration not at the start
+    ],
+)
+def test_fast_path_takes_only_documents_feedparser_reads_as_utf8(prefix, headers, fast) -> None:
+    content = prefix + _RSS.format(channel="<title>Zürich — São Paulo</title>").encode()
+    assert _takes_fast_path(content, headers) is fast
+    _both_paths(content, headers)
+    ascii_only = prefix + _RSS.format(channel="<title>plain</title>").encode()
+    _both_paths(ascii_only, headers)
+
+
+@pytest.mark.parametrize("bomb", [_billion_laughs, _quadratic_blowup])
+def test_fast_path_refuses_entity_declarations(bomb) -> None:
+    from tui.core.parse import _fast_parse
+
+    # The raw document (before our own stripping) never reaches expat's DTD handling.
+    assert _fast_parse(bomb(), "application/xml", None) is None
+    start = time.perf_counter()
+    feed = parse_feed(bomb(), {"content-type": "application/xml"}, "https://bomb.example/")
+    assert time.perf_counter() - start < 0.5
+    assert "undefined entity" in (feed.warning or "")
+
+
+# Random documents built from the elements, attributes and values above: the two paths
+# must agree on every one (a few thousand runs of this found feedparser's shared
+# "author_detail" dict, which the fast path now mirrors).
+_FUZZ_VALUES = [
+    "",
+    " ",
+    "plain",
+    "A &amp; B",
+    "&lt;b&gt;bold&lt;/b&gt;",
+    "&lt;p&gt;x&lt;/p&gt; &amp;copy;",
+    "Zürich — “q”",
+    "\u0093x\u0094",
+    "CafÃ©",
+    "http://x.example/a?b=1&amp;c=2",
+    "/rel/path",
+    "rel2",
+    "javascript:alert(1)",
+    "jo@x.example (Jo)",
+    "Tue, 05 Mar 2024 09:30:00 +0530",
+    "2024-03-06T07:59:59Z",
+    "garbage",
+    "<![CDATA[<p>cd & ata</p>]]>",
+    " \n spaced \n ",
+    "&#8217;&#x2014;",
+    "tag:x,2024:1",
+    "http:///triple/slash",
+    "//proto.example/x",
+    "?q=1&amp;r;",
+    "a\u00a0b",
+]
+_FUZZ_ATTRS = [
+    " type='html'",
+    " type='text'",
+    " type='TEXT/PLAIN'",
+    " rel='alternate'",
+    " rel='self'",
+    " rel='enclosure'",
+    " href='/h'",
+    " href=''",
+    " url='/u'",
+    " isPermaLink='false'",
+    " isPermaLink='true'",
+    " domain='d'",
+    " term='t'",
+    " label='L'",
+    " scheme='s'",
+    " xml:lang='en'",
+]
+_FUZZ_FEED = (
+    "title link description dc:title dc:description subtitle tagline guid id managingEditor "
+    "dc:creator author language pubDate lastBuildDate category generator ttl atom:link docs "
+    "webMaster copyright icon logo sy:updatePeriod image contributor skipHours"
+).split()
+_FUZZ_ENTRY = (
+    "title Title dc:title link LINK atom:link description dc:description summary "
+    "content:encoded content guid id author dc:creator contributor pubDate published issued "
+    "updated modified dc:date category dc:subject comments wfw:commentRss slash:comments "
+    "enclosure source rights"
+).split()
+_FUZZ_NAMESPACES = (
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+    'xmlns:atom="http://www.w3.org/2005/Atom" '
+    'xmlns:sy="http://purl.org/rss/1.0/modules/syndication/" '
+    'xmlns:wfw="http://wellformedweb.org/CommentAPI/" '
+    'xmlns:slash="http://purl.org/rss/1.0/modules/slash/"'
+)
+
+
+def _fuzz_element(name: str, rng) -> str:
+    attrs: dict[str, str] = {}
+    for attr in rng.sample(_FUZZ_ATTRS, rng.choice([0, 0, 1, 2])):
+        attrs.setdefault(attr.split("=")[0], attr)
+    opening = name + "".join(attrs.values())
+    if name in ("author", "contributor") and rng.random() < 0.5:
+        children = rng.sample(["name", "email", "uri"], rng.randint(0, 3))
+        inner = "".join(f"<{c}>{rng.choice(_FUZZ_VALUES)}</{c}>" for c in children)
+    elif name in ("image", "skipHours"):
+        children = rng.sample(["title", "url", "link", "width"], rng.randint(0, 3))
+        inner = "".join(f"<{c}>{rng.choice(_FUZZ_VALUES)}</{c}>" for c in children)
+    elif rng.random() < 0.1:
+        return f"<{opening}/>"
+    else:
+        inner = rng.choice(_FUZZ_VALUES)
+    return f"<{opening}>{inner}</{name}>"
+
+
+def _fuzz_document(rng) -> bytes:
+    atom = rng.random() < 0.4
+    head = "".join(_fuzz_element(rng.choice(_FUZZ_FEED), rng) for _ in range(rng.randint(0, 6)))
+    tail = "".join(_fuzz_element(rng.choice(_FUZZ_FEED), rng) for _ in range(rng.randint(0, 2)))
+    tag = "entry" if atom else "item"
+    entries = "".join(
+        f"<{tag}>"
+        + "".join(_fuzz_element(rng.choice(_FUZZ_ENTRY), rng) for _ in range(rng.randint(1, 7)))
+        + f"</{tag}>"
+        for _ in range(rng.randint(1, 4))
+    )
+    if atom:
+        document = f'<feed xmlns="http://www.w3.org/2005/Atom" {_FUZZ_NAMESPACES}>'
+        return (document + head + entries + tail + "</feed>").encode()
+    version = rng.choice(["2.0", "2.0", "2.01", "0.92"])
+    document = f'<rss version="{version}" {_FUZZ_NAMESPACES}><channel>'
+    return (document + head + entries + tail + "</channel></rss>").encode()
+
+
+def test_fast_path_agrees_on_random_documents() -> None:
+    import random
+
+    rng = random.Random(20240601)
+    fast = 0
+    for _ in range(400):
+        content = _fuzz_document(rng)
+        url = rng.choice([None, "https://fz.example/f/x.xml", "https://fz.example/a/../b/?q=1"])
+        fast += _takes_fast_path(content, {}, url)
+        _both_paths(content, {}, url)
+    assert fast > 100  # most of them, not a handful

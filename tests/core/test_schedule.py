@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from tui.core.schedule import (
     Hints,
     cache_max_age,
+    document_hints,
     is_due,
     next_check,
     parse_skip_days,
@@ -55,3 +56,17 @@ def test_cache_control():
     assert cache_max_age('max-age="60"') == 60
     assert cache_max_age("no-cache") == 0
     assert cache_max_age(None) is None and cache_max_age("private") is None
+
+
+def test_hints_are_read_from_the_channel_head():
+    document = (
+        b"<rss><channel><title>t</title><ttl>90</ttl>"
+        b"<skipHours><hour>0</hour><hour>1</hour><hour>24</hour></skipHours>"
+        b"<skipDays><day>Saturday</day><day>Sunday</day></skipDays><item/></channel></rss>"
+    )
+    hints = document_hints(document, "public, max-age=60")
+    assert hints.ttl_minutes == 90
+    assert hints.skip_hours == frozenset({0, 1})
+    assert hints.skip_days == frozenset({5, 6})
+    assert hints.max_age_seconds == 60
+    assert document_hints(None) == Hints()

@@ -41,6 +41,7 @@ class ParsedFeed:
     """Set when the document was malformed but still yielded entries."""
 
 
+
 @dataclass(frozen=True, slots=True)
 class FetchResult:
     """What a conditional GET brought back."""
@@ -87,6 +88,10 @@ class Feed:
     last_modified: str | None = None
     unread: int = 0
     total: int = 0
+    failures: int = 0
+    """Failed refreshes in a row (each doubles the wait before the next)."""
+    next_check: datetime | None = None
+    """When the feed is next due; ``None`` means now."""
 
     @property
     def display_title(self) -> str:

@@ -59,6 +59,36 @@ def parse_skip_days(values: Iterable[str]) -> frozenset[int]:
     return frozenset(days) if len(days) < 7 else frozenset()
 
 
+_TTL = re.compile(rb"<ttl>\s*(\d{1,7})\s*</ttl>", re.IGNORECASE)
+_SKIP_HOURS = re.compile(rb"<skipHours>(.*?)</skipHours>", re.IGNORECASE | re.DOTALL)
+_SKIP_DAYS = re.compile(rb"<skipDays>(.*?)</skipDays>", re.IGNORECASE | re.DOTALL)
+_HOUR = re.compile(rb"<hour>\s*([^<]*?)\s*</hour>", re.IGNORECASE)
+_DAY = re.compile(rb"<day>\s*([^<]*?)\s*</day>", re.IGNORECASE)
+
+
+def document_hints(content: bytes | None, cache_control: str | None = None) -> Hints:
+    """RSS ``ttl``/``skipHours``/``skipDays`` from a feed's channel head, plus max-age.
+
+    They sit in the channel before the items, so only the first 64 KB are read.
+    """
+    head = (content or b"")[: 64 * 1024]
+    ttl = _TTL.search(head)
+    hours = _SKIP_HOURS.search(head)
+    days = _SKIP_DAYS.search(head)
+    return Hints(
+        ttl_minutes=int(ttl.group(1)) if ttl else None,
+        skip_hours=parse_skip_hours(
+            h.decode("ascii", "ignore") for h in _HOUR.findall(hours.group(1))
+        )
+        if hours
+        else frozenset(),
+        skip_days=parse_skip_days(d.decode("ascii", "ignore") for d in _DAY.findall(days.group(1)))
+        if days
+        else frozenset(),
+        max_age_seconds=cache_max_age(cache_control),
+    )
+
+
 def interval(hints: Hints) -> timedelta:
     """How long a healthy feed waits between checks, bounded to [5 min, 24 h]."""
     wanted = DEFAULT_INTERVAL

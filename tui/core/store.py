@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import ArticleNotFoundError, FeedNotFoundError, StoreError
 from .models import Article, Bookmark, Feed, ParsedEntry, ParsedFeed
+from .schedule import Hints, next_check
 
 # Each entry moves the schema from version i to i + 1. Never edit a released step;
 # append a new one.
@@ -133,6 +134,14 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (feed_id, dedup_key)
     ) WITHOUT ROWID;
     """,
+    # Polite fetching: what each feed and its server asked for, and when it is next due.
+    """
+    ALTER TABLE feeds ADD COLUMN ttl INTEGER;
+    ALTER TABLE feeds ADD COLUMN skip_hours TEXT NOT NULL DEFAULT '';
+    ALTER TABLE feeds ADD COLUMN skip_days TEXT NOT NULL DEFAULT '';
+    ALTER TABLE feeds ADD COLUMN max_age INTEGER;
+    ALTER TABLE feeds ADD COLUMN next_check INTEGER;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -158,7 +167,7 @@ class ArticleFilter:
     """Words to find in titles and article text (full-text search; the last one as a prefix)."""
     tag: str | None = None
     since: int | None = None
-    """Only articles sorted at or after this time (seconds since the epoch)."""
+    """Only articles that arrived (were first seen) at or after this time, in epoch seconds."""
 
 
 PageCursor = tuple[int, int]
@@ -433,7 +442,8 @@ class Store:
                    (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0),
                    (SELECT count(*) FROM articles a WHERE a.feed_id = f.id),
                    (SELECT group_concat(tag, char(31)) FROM
-                        (SELECT tag FROM feed_tags t WHERE t.feed_id = f.id ORDER BY tag))
+                        (SELECT tag FROM feed_tags t WHERE t.feed_id = f.id ORDER BY tag)),
+                   f.failures, f.next_check
             FROM feeds f {where}
             ORDER BY lower(COALESCE(f.user_title, NULLIF(f.title, ''), f.url)), f.id
             """,
@@ -457,6 +467,8 @@ class Store:
                 unread=r[13],
                 total=r[14],
                 tags=tuple(r[15].split("\x1f")) if r[15] else (),
+                failures=r[16],
+                next_check=from_timestamp(r[17]),
             )
             for r in rows
         ]
@@ -473,6 +485,7 @@ class Store:
         etag: str | None = None,
         last_modified: str | None = None,
         new_url: str | None = None,
+        hints: Hints | None = None,
     ) -> int:
         """Store a freshly parsed feed in one transaction; return how many articles are new.
 
@@ -522,12 +535,7 @@ class Store:
                         else now_ts
                     )
                     inserts.append((feed_id, key, *fields, now_ts, sort_time))
-            db.executemany(
-                """INSERT INTO articles (feed_id, dedup_key, guid, link, title, author,
-                       published, updated, summary, content, first_seen, sort_time)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                inserts,
-            )
+            self._insert_articles(db, inserts)
             # Only rows whose text actually changed are rewritten, so a re-served feed
             # costs reads, not writes.
             db.executemany(
@@ -546,7 +554,8 @@ class Store:
             db.execute(
                 """UPDATE feeds SET title = ?, site_url = ?, description = ?, etag = ?,
                        last_modified = ?, last_checked = ?, last_status = ?, last_error = NULL,
-                       last_warning = ?, failures = 0, retry_after = NULL, gone = 0
+                       last_warning = ?, failures = 0, retry_after = NULL, gone = 0,
+                       ttl = ?, skip_hours = ?, skip_days = ?, max_age = ?
                    WHERE id = ?""",
                 (
                     parsed.title,
@@ -557,12 +566,57 @@ class Store:
                     now_ts,
                     status,
                     parsed.warning,
+                    hints.ttl_minutes if hints else None,
+                    ",".join(map(str, sorted(hints.skip_hours))) if hints else "",
+                    ",".join(map(str, sorted(hints.skip_days))) if hints else "",
+                    hints.max_age_seconds if hints else None,
                     feed_id,
                 ),
             )
+            self._schedule(db, feed_id)
             if new_url:
                 self._move_feed(db, feed_id, new_url)
         return len(inserts)
+
+    @staticmethod
+    def _schedule(db: sqlite3.Connection, feed_id: int) -> None:
+        """Work out when the feed is next due from what was just recorded."""
+        row = db.execute(
+            "SELECT last_checked, failures, retry_after, ttl, skip_hours, skip_days, max_age "
+            "FROM feeds WHERE id = ?",
+            (feed_id,),
+        ).fetchone()
+        checked, failures, retry_after, ttl, skip_hours, skip_days, max_age = row
+        hints = Hints(
+            ttl_minutes=ttl,
+            skip_hours=frozenset(int(h) for h in skip_hours.split(",") if h),
+            skip_days=frozenset(int(d) for d in skip_days.split(",") if d),
+            max_age_seconds=max_age,
+        )
+        due = next_check(
+            from_timestamp(checked),
+            hints,
+            failures=failures,
+            retry_after=from_timestamp(retry_after),
+        )
+        db.execute("UPDATE feeds SET next_check = ? WHERE id = ?", (to_timestamp(due), feed_id))
+
+    @staticmethod
+    def _insert_articles(db: sqlite3.Connection, rows: Sequence[tuple[object, ...]]) -> None:
+        """INSERT new article rows, up to 64 per statement (12 parameters each).
+
+        Not ``executemany``: FTS5 flushes its pending index data to disk at each
+        statement's savepoint, so with the search trigger one statement per row made a
+        cold refresh of 25,000 articles spend 3.8 s in SQLite instead of 2.3 s.
+        """
+        columns = """INSERT INTO articles (feed_id, dedup_key, guid, link, title, author,
+            published, updated, summary, content, first_seen, sort_time) VALUES """
+        for start in range(0, len(rows), 64):
+            chunk = rows[start : start + 64]
+            db.execute(
+                columns + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk)),
+                [value for row in chunk for value in row],
+            )
 
     def record_not_modified(
         self,
@@ -572,15 +626,17 @@ class Store:
         etag: str | None = None,
         last_modified: str | None = None,
         new_url: str | None = None,
+        max_age: int | None = None,
     ) -> None:
         with self.transaction() as db:
             db.execute(
                 """UPDATE feeds SET last_checked = ?, last_status = '304', last_error = NULL,
-                       failures = 0, retry_after = NULL,
+                       failures = 0, retry_after = NULL, max_age = ?,
                        etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified)
                    WHERE id = ?""",
-                (to_timestamp(now), etag, last_modified, feed_id),
+                (to_timestamp(now), max_age, etag, last_modified, feed_id),
             )
+            self._schedule(db, feed_id)
             if new_url:
                 self._move_feed(db, feed_id, new_url)
 
@@ -602,6 +658,7 @@ class Store:
                    WHERE id = ?""",
                 (to_timestamp(now), status, error, to_timestamp(retry_after), int(gone), feed_id),
             )
+            self._schedule(db, feed_id)
 
     @staticmethod
     def _move_feed(db: sqlite3.Connection, feed_id: int, new_url: str) -> None:
@@ -610,10 +667,6 @@ class Store:
             "UPDATE OR IGNORE feeds SET url = ? WHERE id = ?",
             (new_url, feed_id),
         )
-
-    def retry_after(self, feed_id: int) -> datetime | None:
-        row = self._db.execute("SELECT retry_after FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-        return from_timestamp(row[0]) if row else None
 
     # -- articles ------------------------------------------------------------------
 
@@ -789,7 +842,7 @@ def _filter_clauses(which: ArticleFilter) -> tuple[list[str], list[object]]:
         else:
             clauses.append("0")
     if which.since is not None:
-        clauses.append("a.sort_time >= ?")
+        clauses.append("a.first_seen >= ?")
         params.append(which.since)
     return clauses, params
 

@@ -125,6 +125,7 @@ class MainScreen(Screen[None]):
         # the first screen is for, and the feed list's counts take longer to gather.
         self.show_selection(self.app.saved.selection or ALL, keep=self.app.saved.article_id)
         self.load_feeds(select=self.app.saved.selection)
+        self.set_interval(self.AUTO_REFRESH_SECONDS, self.auto_refresh)
 
     # -- layout -------------------------------------------------------------------
 
@@ -302,17 +303,31 @@ class MainScreen(Screen[None]):
         if feed is None:
             info.display = False
             return
-        line = Text(no_wrap=True, overflow="ellipsis")
-        if feed.last_checked:
-            age = relative_date(feed.last_checked, self.app.clock())
-            line.append("checked just now" if age == "now" else f"checked {age} ago", style="dim")
-        else:
-            line.append("not fetched yet", style="dim")
+        now = self.app.clock()
+        # The error first: a narrow pane cuts the end of the line, never the reason.
+        parts: list[tuple[str, str]] = []
         if feed.last_error:
-            line.append(" · ")
-            line.append(f"error: {one_line(feed.last_error)}", style="bold red")
+            parts.append((f"error: {one_line(feed.last_error)}", "bold red"))
         elif feed.last_warning:
-            line.append(f" · warning: {one_line(feed.last_warning)}", style="yellow")
+            parts.append((f"warning: {one_line(feed.last_warning)}", "yellow"))
+        if feed.last_checked:
+            age = relative_date(feed.last_checked, now)
+            parts.append(("checked just now" if age == "now" else f"checked {age} ago", "dim"))
+        else:
+            parts.append(("not fetched yet", "dim"))
+        if feed.gone:
+            parts.append(("gone: no longer fetched", "dim"))
+        elif feed.next_check is not None:
+            wait = feed.next_check - now
+            label = "now" if wait.total_seconds() <= 60 else relative_date(now - wait, now)
+            parts.append((f"next {label}" if label == "now" else f"next in {label}", "dim"))
+        if feed.failures > 1:
+            parts.append((f"{feed.failures} failures in a row", "dim"))
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for index, (text, style) in enumerate(parts):
+            if index:
+                line.append(" · ", style="dim")
+            line.append(text, style=style)
         info.update(line)
         info.display = True
         info.set_class(bool(feed.last_error), "-error")
@@ -596,8 +611,15 @@ class MainScreen(Screen[None]):
             store.remove_feed(feed_id, keep_bookmarks=keep_bookmarks)
         self.app.call_from_thread(self.load_feeds, ALL)
 
+    AUTO_REFRESH_SECONDS = 300
+    """How often the reader fetches the feeds that are due, in the background."""
+
     def action_refresh_all(self) -> None:
         self.run_refresh(None)
+
+    def auto_refresh(self) -> None:
+        if not self.refreshing:
+            self.run_refresh(None, force=False)
 
     def action_refresh_feed(self) -> None:
         key = self.query_one(FeedList).key or ALL
@@ -609,7 +631,7 @@ class MainScreen(Screen[None]):
         return True
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def run_refresh(self, feed_id: int | None) -> None:
+    def run_refresh(self, feed_id: int | None, *, force: bool = True) -> None:
         from ..refresh_process import run_refresh
 
         feed_url = None
@@ -620,12 +642,13 @@ class MainScreen(Screen[None]):
             report = run_refresh(
                 self.app.config,
                 feed_url,
+                force=force,
                 progress=lambda progress: self.post_message(RefreshProgressed(progress)),
                 on_start=self.app.track_child,
             )
         finally:
             self.app.call_from_thread(setattr, self, "refreshing", False)
-        self.post_message(RefreshFinished(report))
+        self.post_message(RefreshFinished(report, background=not force))
 
     def watch_refreshing(self, refreshing: bool) -> None:
         self.query_one("#refresh-bar").display = refreshing
@@ -644,6 +667,9 @@ class MainScreen(Screen[None]):
     def on_refresh_finished(self, message: RefreshFinished) -> None:
         report = message.report
         failed = int(report.get("failed", 0))
+        if message.background and not report.get("new_articles"):
+            self.reload()  # feed errors and next times still change; no need to say so
+            return
         summary = (
             f"{report.get('new_articles', 0)} new articles from {report.get('feeds', 0)} feeds"
         )
