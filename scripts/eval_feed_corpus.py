@@ -221,16 +221,42 @@ def fixture_folders(root: Path) -> dict[str, int]:
     return counts
 
 
+def farm_agreement(script: Path, feeds: int = 24) -> dict[str, int]:
+    """The fast path and feedparser must give identical results on the benchmark farm."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("feedfarm", script)
+    assert spec and spec.loader
+    feedfarm = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(feedfarm)
+    farm = feedfarm.Farm(n_feeds=feeds, items=50, base="http://127.0.0.1:8765")
+    same = 0
+    for index in range(farm.n_feeds):
+        content = farm.feed_bytes(index)
+        headers = {"content-type": f"application/{farm.feed_kind(index)}+xml; charset=utf-8"}
+        url = farm.feed_url(index)
+        fast = parse_feed(content, headers, url, fast=True)
+        slow = parse_feed(content, headers, url, fast=False)
+        same += fast == slow
+        if fast != slow:
+            print(f"  farm feed {index}: the fast path and feedparser differ")
+    print(f"farm: fast path identical to feedparser on {same} of {farm.n_feeds} feeds")
+    return {"feeds": farm.n_feeds, "identical": same}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="the eval/feeds folder")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every non-ok file")
+    parser.add_argument("--farm", type=Path, help="shared/tools/feedfarm.py: compare parse paths")
     args = parser.parse_args(argv)
     summary = {
         "feedparser": feedparser_corpus(args.corpus, args.verbose),
         "rss_parser": rss_parser_corpus(args.corpus),
         "fixtures": fixture_folders(args.corpus),
     }
+    if args.farm:
+        summary["farm"] = farm_agreement(args.farm)
     print(json.dumps(summary, ensure_ascii=False))
     crashes = (
         summary["feedparser"]["crash"]

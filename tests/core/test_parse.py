@@ -560,9 +560,6 @@ def test_only_the_parse_module_imports_feedparser() -> None:
 # Plain UTF-8 RSS 2.0 and Atom 1.0 documents skip feedparser (parse._fast_parse). It
 # must give exactly feedparser's results, and hand anything else to feedparser.
 
-FARM = Path(__file__).resolve().parents[3] / "shared" / "tools" / "feedfarm.py"
-
-
 def _both_paths(content: bytes, headers: dict[str, str] | None = None, url: str | None = None):
     """The fast and the feedparser result (or error) for one document, asserted equal."""
 
@@ -733,24 +730,6 @@ def test_fast_path_agrees_on_farm_like_feeds(seed: int) -> None:
     feed = _both_paths(content, headers, url)
     assert isinstance(feed, ParsedFeed) and len(feed.entries) == 12
     assert all(item.published and item.link for item in feed.entries)
-
-
-@pytest.mark.skipif(not FARM.exists(), reason="no ../shared/tools/feedfarm.py next to the repo")
-def test_fast_path_agrees_on_the_benchmark_farm() -> None:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("feedfarm", FARM)
-    assert spec and spec.loader
-    feedfarm = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(feedfarm)
-    farm = feedfarm.Farm(n_feeds=24, items=50, base="http://127.0.0.1:8765")
-    for index in range(farm.n_feeds):
-        content = farm.feed_bytes(index)
-        kind = farm.feed_kind(index)
-        headers = {"content-type": f"application/{kind}+xml; charset=utf-8"}
-        assert _takes_fast_path(content, headers, farm.feed_url(index))
-        feed = _both_paths(content, headers, farm.feed_url(index))
-        assert isinstance(feed, ParsedFeed) and len(feed.entries) == 50
 
 
 # Small documents, each exercising one of feedparser's rules that the fast path
