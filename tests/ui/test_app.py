@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from tests.ui.conftest import build_app, settle
 from tui.app import BroadsheetApp
-from tui.core.config import load_config
 from tui.widgets.article_list import ArticleList
 from tui.widgets.feed_list import FeedList
 from tui.widgets.reading_pane import ReadingPane
-
-
-def make_app(data_dir: Path, tmp_path: Path) -> BroadsheetApp:
-    config_file = tmp_path / "config.toml"
-    config_file.write_text("")
-    return BroadsheetApp(load_config(config_file, data_dir, {}))
 
 
 def body_text(app: BroadsheetApp) -> str:
     return app.screen.query_one(ReadingPane).plain_text
 
 
-async def settle(app: BroadsheetApp, pilot) -> None:
-    for _ in range(5):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def test_first_start_offline_opens_on_the_bundled_welcome_feed(data_dir, tmp_path):
-    app = make_app(data_dir, tmp_path)
+    app = build_app(data_dir, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         feeds = app.screen.query_one(FeedList)
@@ -56,7 +42,7 @@ async def test_first_start_offline_opens_on_the_bundled_welcome_feed(data_dir, t
 
 
 async def test_keys_move_between_articles_and_reading_marks_read(data_dir, tmp_path):
-    app = make_app(data_dir, tmp_path)
+    app = build_app(data_dir, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         articles = app.screen.query_one(ArticleList)
