@@ -530,6 +530,11 @@ def test_export_writes_safe_files_that_read_back(cli, feed_server, tmp_path):
     # Exporting again updates the same files instead of piling up copies.
     again = cli("export", *map(str, ids.values()), "--to", str(folder))
     assert again.code == 0 and sorted(folder.iterdir()) == files
+    fresh = cli(
+        "export", str(ids["../../etc/passwd"]), "--to", str(folder), "--overwrite", "suffix"
+    )
+    assert fresh.code == 0 and fresh.stdout.strip().endswith("-2.md")
+    Path(fresh.stdout.strip()).unlink()
 
     as_json = cli("export", str(ids["../../etc/passwd"]), "--to", str(folder), "--format", "json")
     data = json.loads(Path(as_json.stdout.strip()).read_text())

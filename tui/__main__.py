@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("ids", metavar="ID", type=_positive_int, nargs="+")
     export.add_argument("--to", metavar="DIR", help="folder (default: the export folder)")
     export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument(
+        "--overwrite",
+        choices=("update", "suffix"),
+        default="update",
+        help="update: rewrite the article's own file (default); suffix: always a new one",
+    )
 
     digest = command("digest", "one file of recent articles grouped by feed")
     digest.add_argument("--since", metavar="AGE", default="24h", help="24h, 90m, 7d, 2w (24h)")

@@ -346,7 +346,8 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     folder = export_folder(ctx, args.to)
     for article_id in args.ids:
         reading = read_article(ctx.store, article_id, ctx.config)
-        path = write_export(export_item(ctx.store, reading, ctx.config), folder, fmt=args.format)
+        item = export_item(ctx.store, reading, ctx.config)
+        path = write_export(item, folder, fmt=args.format, overwrite=args.overwrite)
         print(path)
     return 0
 
