@@ -403,7 +403,9 @@ def resolve_text(ctx: Context, target: str) -> tuple[str, str]:
         stored = ctx.store.article_by_link(target)
         if stored is not None and stored.body_html:
             return article_header(stored), clean_text(stored.body_html)
-        return "", extract_article(fetch_page(ctx, target), target)
+        from .core.fulltext import fetch_page_text
+
+        return "", asyncio.run(fetch_page_text(target, ctx.config))
     path = Path(target).expanduser()
     if not path.exists():
         if target.lstrip("-").isdigit():
@@ -424,14 +426,6 @@ def article_header(article: Article) -> str:
     if article.link:
         lines.append(one_line(article.link))
     return "\n".join(line for line in lines if line)
-
-
-def fetch_page(ctx: Context, url: str) -> str:
-    from .core.fetch import fetch_once
-    from .core.update import fetch_limits
-
-    result = asyncio.run(fetch_once(url, limits=fetch_limits(ctx.config.fetch)))
-    return decode_document(result.content or b"", result.headers.get("content-type"))
 
 
 def read_document(path: Path) -> str:

@@ -44,9 +44,8 @@ def wants_page(article: Article, feed_text: str, min_words: int) -> bool:
 
 async def fetch_page_text(url: str, config: Config) -> str:
     from .fetch import fetch_once
-    from .update import fetch_limits
 
-    result = await fetch_once(url, limits=fetch_limits(config.fetch), accept=PAGE_ACCEPT)
+    result = await fetch_once(url, limits=config.fetch, accept=PAGE_ACCEPT)
     html = decode_document(result.content or b"", result.headers.get("content-type"))
     return extract_article(html, result.final_url)
 

@@ -7,8 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from .config import Config
-from .extract import clean_text
-from .fulltext import ArticleText, article_text
+from .fulltext import ArticleText, article_text, resolve_text
 from .models import Article, Quote, Summary
 from .store import Store
 
@@ -51,11 +50,9 @@ def read_article(store: Store, article_id: int, config: Config, *, fetch: bool =
     article = store.article(article_id)
     if fetch:
         return reading_of(article, article_text(store, article, config))
-    cached = store.cached_text(article.id)
-    feed_text = clean_text(article.body_html)
-    if cached and cached[0] and len(cached[0].split()) > len(feed_text.split()):
-        return reading_of(article, ArticleText(cached[0], "page"))
-    return reading_of(article, ArticleText(feed_text, "feed"))
+    # No cached page reads as a failed fetch: the feed's text, and nothing is fetched.
+    resolved, _ = resolve_text(article, config, store.cached_text(article.id) or ("", None))
+    return reading_of(article, resolved)
 
 
 def export_item(store: Store, reading: Reading, config: Config, saved: datetime | None = None):

@@ -16,16 +16,16 @@ import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 from .config import FetchSettings, ParseSettings
 from .errors import BroadsheetError, FetchError, HTTPStatusError, NotAFeedError
-from .fetch import Fetcher, FetchLimits
+from .fetch import Fetcher
 from .models import Feed, FetchResult, ParsedFeed, RefreshProgress
-from .parsepool import ParseLimits, ParserPool
+from .parsepool import ParserPool
 from .schedule import cache_max_age, document_hints, is_due
 from .store import Store
 
@@ -117,14 +117,6 @@ def seed_welcome(store: Store, now: datetime | None = None) -> Feed:
     return store.feed(feed.id)
 
 
-def fetch_limits(settings: FetchSettings) -> FetchLimits:
-    return FetchLimits(**asdict(settings))
-
-
-def parse_limits(settings: ParseSettings) -> ParseLimits:
-    return ParseLimits(**asdict(settings))
-
-
 class _StoreWriter:
     """The store's writes for one refresh, in order, on a thread of their own.
 
@@ -175,9 +167,9 @@ class Refresher:
         pool: ParserPool | None = None,
     ) -> None:
         self.store = store
-        self._fetch_limits = fetch_limits(fetch or FetchSettings())
+        self._fetch_limits = fetch or FetchSettings()
         self._own_pool = pool is None
-        self._pool = pool or ParserPool(parse_limits(parse or ParseSettings()))
+        self._pool = pool or ParserPool(parse or ParseSettings())
 
     def close(self) -> None:
         if self._own_pool:
@@ -238,7 +230,7 @@ class Refresher:
                 now=now,
                 status=str(exc.status),
                 gone=exc.status == 410,
-                retry_after=getattr(exc, "retry_after", None),
+                retry_after=exc.retry_after,
             )
             return FeedOutcome(feed.url, "failed", error=exc.message)
         except BroadsheetError as exc:
@@ -359,8 +351,8 @@ async def subscribe_async(
     parse: ParseSettings | None = None,
 ) -> Subscription:
     """Check that ``url`` is (or leads to) a feed, subscribe, and store its articles."""
-    with ParserPool(parse_limits(parse or ParseSettings())) as pool:
-        async with Fetcher(fetch_limits(fetch or FetchSettings())) as fetcher:
+    with ParserPool(parse or ParseSettings()) as pool:
+        async with Fetcher(fetch or FetchSettings()) as fetcher:
             feed_url, result, parsed, page = await find_feed(fetcher, pool, url)
     feed = store.add_feed(feed_url, title=title, tags=tags)
     added = store.apply_feed_update(
