@@ -30,6 +30,7 @@ QUERIES = {
     "prefix": "synth",
     "absent": "zeppelin",
 }
+UNREAD = {"in every article, unread only": "synthetic"}
 
 
 def main() -> None:
@@ -45,14 +46,17 @@ def main() -> None:
         build_archive(home, args.articles, args.feeds)
     results = {}
     with Store(home / "broadsheet.sqlite3") as store:
-        for label, query in QUERIES.items():
+        cases = [(label, ArticleFilter(search=query)) for label, query in QUERIES.items()]
+        cases += [(label, ArticleFilter(search=q, unread=True)) for label, q in UNREAD.items()]
+        for label, which in cases:
             times = []
             for _ in range(5):
                 started = time.perf_counter()
-                found = store.articles(ArticleFilter(search=query), limit=200)
+                found = store.articles(which, limit=200)
                 times.append((time.perf_counter() - started) * 1000)
             results[label] = round(statistics.median(times), 2)
-            print(f"{label:<20} {query!r:<22} {len(found):>4} results  {results[label]:7.2f} ms")
+            shown = f"{label:<30} {which.search!r:<20} {len(found):>4} results"
+            print(f"{shown}  {results[label]:7.2f} ms")
     print(
         json.dumps(
             {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -305,6 +306,63 @@ def test_full_text_search_follows_inserts_updates_and_deletes(store):
     assert found("ferry") == [] and found("bridge") == ["Harbour news"]
     store.remove_feed(feed.id)
     assert found("bridge") == [] and found("rain") == []
+
+
+def test_search_results_come_in_list_order_page_by_page(store):
+    # Two feeds whose items interleave in time, arrive out of date order and share
+    # timestamps, so id order and list order differ.
+    news = store.add_feed("https://example.org/news", tags=["world"])
+    blog = store.add_feed("https://blog.example/feed")
+    later = entries(40, prefix="common news", start=NOW - timedelta(minutes=1))
+    earlier = entries(40, prefix="common blog", start=NOW)
+    tied = tuple(replace(e, published=NOW - timedelta(minutes=3)) for e in entries(5, prefix="tie"))
+    store.apply_feed_update(news.id, ParsedFeed("N", entries=later + tied), now=NOW)
+    store.apply_feed_update(blog.id, ParsedFeed("B", entries=earlier), now=NOW)
+    ids = [a.id for a in store.articles(limit=500)]
+    store.set_read(ids[::3])
+    store.set_bookmark(ids[4], True)
+    store.set_bookmark(ids[9], True)
+
+    def paged(which: ArticleFilter, size: int) -> list[int]:
+        found, after = [], None
+        while page := store.articles(which, limit=size, after=after):
+            found += [a.id for a in page]
+            after = (page[-1].sort_time, page[-1].id)
+        return found
+
+    def listed(which: ArticleFilter, matches) -> list[int]:
+        return [a.id for a in store.articles(which, limit=500) if matches(a.title)]
+
+    for narrowing in (
+        {},
+        {"unread": True},
+        {"feed_id": news.id},
+        {"bookmarked": True},
+        {"tag": "world"},
+    ):
+        for query, matches in (("common", lambda t: "common" in t), ("ti", lambda t: "tie" in t)):
+            want = listed(ArticleFilter(**narrowing), matches)
+            assert want, (narrowing, query)
+            assert paged(ArticleFilter(search=query, **narrowing), 7) == want, narrowing
+
+
+def test_an_archive_from_before_the_ordered_search_index_is_searchable(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with Store(path) as store:
+        feed = store.add_feed("https://example.org/feed")
+        store.apply_feed_update(feed.id, ParsedFeed("F", entries=entries(5)), now=NOW)
+        before = [a.id for a in store.articles(ArticleFilter(search="body item"))]
+        # Put the search index back the way schema 7 keyed it, on article ids.
+        store._db.executescript(
+            """INSERT INTO article_search (article_search) VALUES ('delete-all');
+               INSERT INTO article_search (rowid, title, body)
+                   SELECT id, title, broadsheet_plain(summary, content) FROM articles;
+               PRAGMA user_version = 7;"""
+        )
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert [a.id for a in store.articles(ArticleFilter(search="body item"))] == before
+        assert len(before) == 5
 
 
 def test_retention_keeps_bookmarks_and_unread_and_stays_pruned(store):

@@ -14,7 +14,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -142,12 +142,50 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE feeds ADD COLUMN max_age INTEGER;
     ALTER TABLE feeds ADD COLUMN next_check INTEGER;
     """,
+    # The search index is keyed on the list order, (sort_time << 30) | id, instead of the
+    # article id: FTS5 can walk its matches newest first and stop after one page, where
+    # keying on id made a word found in every article materialise and sort every match.
+    """
+    DROP TRIGGER article_search_insert;
+    DROP TRIGGER article_search_delete;
+    DROP TRIGGER article_search_update;
+    DROP TABLE article_search;
+    CREATE VIRTUAL TABLE article_search USING fts5(
+        title, body, content='', tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER article_search_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO article_search (rowid, title, body)
+        VALUES ((new.sort_time << 30) | new.id, new.title,
+                broadsheet_plain(new.summary, new.content));
+    END;
+    CREATE TRIGGER article_search_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO article_search (article_search, rowid, title, body)
+        VALUES ('delete', (old.sort_time << 30) | old.id, old.title,
+                broadsheet_plain(old.summary, old.content));
+    END;
+    CREATE TRIGGER article_search_update AFTER UPDATE OF title, summary, content ON articles
+    BEGIN
+        INSERT INTO article_search (article_search, rowid, title, body)
+        VALUES ('delete', (old.sort_time << 30) | old.id, old.title,
+                broadsheet_plain(old.summary, old.content));
+        INSERT INTO article_search (rowid, title, body)
+        VALUES ((new.sort_time << 30) | new.id, new.title,
+                broadsheet_plain(new.summary, new.content));
+    END;
+    INSERT INTO article_search (rowid, title, body)
+        SELECT (sort_time << 30) | id, title, broadsheet_plain(summary, content) FROM articles;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # A feed date more than this far ahead of when we first saw the item is not trusted
 # for ordering; otherwise one bogus "2099" item would sit on top forever.
 _FUTURE_SLACK = 24 * 3600
+
+# An article's row in the search index; its order is the lists' (sort_time, id) order.
+# sort_time is a date from 1970 to a day past now and ids stay far below 2**30.
+_ID_BITS = 30
+_SEARCH_KEY = f"((a.sort_time << {_ID_BITS}) | a.id)"
 
 _ARTICLE_COLUMNS = """
     a.id, a.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url), f.url, a.title,
@@ -681,7 +719,10 @@ class Store:
 
         Pass the ``(sort_time, id)`` of the last article as ``after`` for the next page.
         """
-        clauses, params = _filter_clauses(which or ArticleFilter())
+        which = which or ArticleFilter()
+        if _search_leads(which):
+            return self._search_page(which, limit=limit, after=after)
+        clauses, params = _filter_clauses(which)
         if after is not None:
             clauses.append("(a.sort_time, a.id) < (?, ?)")
             params.extend(after)
@@ -689,6 +730,32 @@ class Store:
         rows = self._db.execute(
             f"""SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id
                 {where} ORDER BY a.sort_time DESC, a.id DESC LIMIT ?""",
+            (*params, limit),
+        ).fetchall()
+        return [_article(row) for row in rows]
+
+    def _search_page(
+        self, which: ArticleFilter, *, limit: int, after: PageCursor | None
+    ) -> list[Article]:
+        """A page of search results read from the index newest first, stopping at ``limit``.
+
+        The index is keyed in list order, so a word found in every article costs one
+        page of index reads rather than every match.
+        """
+        query = search_query(which.search or "")
+        if not query:
+            return []
+        clauses, params = _filter_clauses(replace(which, search=None))
+        clauses.insert(0, "article_search MATCH ?")
+        params.insert(0, query)
+        if after is not None:
+            clauses.append("s.rowid < ?")
+            params.append((after[0] << _ID_BITS) | after[1])
+        rows = self._db.execute(
+            f"""SELECT {_ARTICLE_COLUMNS} FROM article_search s
+                JOIN articles a ON a.id = (s.rowid & {(1 << _ID_BITS) - 1})
+                JOIN feeds f ON f.id = a.feed_id
+                WHERE {" AND ".join(clauses)} ORDER BY s.rowid DESC LIMIT ?""",
             (*params, limit),
         ).fetchall()
         return [_article(row) for row in rows]
@@ -818,6 +885,15 @@ class Store:
             )
 
 
+def _search_leads(which: ArticleFilter) -> bool:
+    """Whether a page is best read from the search index in order.
+
+    A feed, tag or the bookmarks narrow the list more than most words do, so those
+    lists are read from their own index and test each article against the search.
+    """
+    return bool(which.search) and which.feed_id is None and not which.bookmarked and not which.tag
+
+
 def _filter_clauses(which: ArticleFilter) -> tuple[list[str], list[object]]:
     """SQL conditions on ``articles AS a`` for a filter, with their parameters."""
     clauses: list[str] = []
@@ -836,7 +912,7 @@ def _filter_clauses(which: ArticleFilter) -> tuple[list[str], list[object]]:
         query = search_query(which.search)
         if query:
             clauses.append(
-                "a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)"
+                f"{_SEARCH_KEY} IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)"
             )
             params.append(query)
         else:
