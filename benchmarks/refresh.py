@@ -78,7 +78,8 @@ def check_stats(base: str, who: str, feeds: int, *, cold: bool) -> None:
 IN_PROCESS = """
 import json, sys, time
 from tui.core.config import load_config
-from tui.core.update import open_store, refresh
+from tui.core.archive import open_store
+from tui.core.update import refresh
 config = load_config(sys.argv[1], sys.argv[2], {})
 store = open_store(config.database_path)
 feeds = store.feeds()

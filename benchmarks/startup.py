@@ -71,8 +71,8 @@ BARE = textwrap.dedent(
 
 def build_archive(home: Path, articles: int, feeds: int) -> None:
     sys.path.insert(0, str(ROOT))
+    from tui.core.archive import open_store
     from tui.core.models import ParsedEntry, ParsedFeed
-    from tui.core.update import open_store
 
     now = datetime.now(UTC)
     per_feed = articles // feeds

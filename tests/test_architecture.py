@@ -42,3 +42,28 @@ def test_only_parse_imports_feedparser():
         if "import feedparser" in text or "from feedparser" in text:
             offenders.append(module)
     assert offenders == []
+
+
+# What each command may leave out at start-up. A refresh run by cron or the reader
+# prints JSON, and listing commands never touch the network: aiohttp costs ~110 ms
+# to import, rich ~25 ms, the article extractor more.
+STARTUP_BUDGET = {
+    ("refresh", "--json"): {"rich", "trafilatura", "tui.core.extract", "textual", "sumy"},
+    ("articles", "--json"): {"aiohttp", "rich", "trafilatura", "textual", "sumy"},
+    ("feeds", "--json"): {"aiohttp", "rich", "trafilatura", "textual", "sumy"},
+}
+
+
+@pytest.mark.parametrize("command", sorted(STARTUP_BUDGET))
+def test_commands_import_only_what_they_use(command, tmp_path):
+    code = (
+        "import sys\n"
+        "from tui.__main__ import main\n"
+        f"status = main(['--data-dir', {str(tmp_path)!r}, *{list(command)!r}])\n"
+        "loaded = {name.split('.')[0] for name in sys.modules} | set(sys.modules)\n"
+        "print(status, ','.join(sorted(loaded)), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    status, loaded = result.stderr.strip().splitlines()[-1].split(" ", 1)
+    assert status == "0", result.stderr
+    assert STARTUP_BUDGET[command] & set(loaded.split(",")) == set()

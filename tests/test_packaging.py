@@ -39,7 +39,8 @@ def test_wheel_contains_styles_data_and_the_console_script(wheel):
     assert "tui/styles/app.tcss" in names
     assert "tui/data/welcome.xml" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "broadsheet = tui.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    scripts = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "broadsheet = tui.__main__:entry_point" in scripts
 
 
 def test_installed_package_finds_its_styles_and_welcome_feed(wheel, tmp_path):
@@ -47,10 +48,10 @@ def test_installed_package_finds_its_styles_and_welcome_feed(wheel, tmp_path):
     zipfile.ZipFile(wheel).extractall(site)
     code = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
-        "import tui.resources, tui.core.update\n"
+        "import tui.resources, tui.core.archive\n"
         "path = tui.resources.stylesheet('app.tcss')\n"
         "assert path.is_file() and str(path).startswith(sys.argv[1]), path\n"
-        "assert b'Welcome to Broadsheet' in tui.core.update.bundled_feed('broadsheet:welcome')\n"
+        "assert b'Welcome to Broadsheet' in tui.core.archive.bundled_feed('broadsheet:welcome')\n"
         "from tui.app import BroadsheetApp\n"
         "assert all(str(p).startswith(sys.argv[1]) for p in BroadsheetApp.CSS_PATH)\n"
         "print('ok')\n"

@@ -81,7 +81,7 @@ class BroadsheetApp(App[int]):
         """
         with self._store_lock:
             if self._store is None:
-                from .core.update import open_store
+                from .core.archive import open_store
 
                 self._store = open_store(self.config.database_path, shared=True)
             yield self._store

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +20,6 @@ from urllib.parse import urlsplit
 from . import output
 from .core.config import Config
 from .core.errors import ArticleNotFoundError, BroadsheetError, FeedNotFoundError, OPMLError
-from .core.extract import clean_text, decode_document, extract_article, looks_like_html
 from .core.models import Article, Feed
 from .core.store import ArticleFilter, Store
 from .core.textsafe import one_line, strip_controls
@@ -36,7 +33,7 @@ class Context:
 
     @cached_property
     def store(self) -> Store:
-        from .core.update import open_store
+        from .core.archive import open_store
 
         return open_store(self.config.database_path)
 
@@ -239,6 +236,7 @@ def cmd_import_opml(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export_opml(ctx: Context, args: argparse.Namespace) -> int:
+    from .core.export import write_atomically
     from .core.opml import write_opml
 
     document = write_opml(ctx.store.feeds())
@@ -249,24 +247,6 @@ def cmd_export_opml(ctx: Context, args: argparse.Namespace) -> int:
     write_atomically(target, document)
     print(f"Wrote {target}")
     return 0
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash leaves the old file or the new."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise BroadsheetError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 # -- articles --------------------------------------------------------------------
@@ -394,6 +374,9 @@ def cmd_digest(ctx: Context, args: argparse.Namespace) -> int:
 
 def resolve_text(ctx: Context, target: str) -> tuple[str, str]:
     """(header, clean text) for an article id, a URL or a file."""
+    # Here, not at the top: trafilatura and lxml are only for commands that show text.
+    from .core.extract import clean_text, extract_article, looks_like_html
+
     if target.isdigit():
         from .core.fulltext import article_text
 
@@ -435,6 +418,8 @@ def read_document(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise BroadsheetError(f"cannot read {path}: {exc.strerror or exc}") from None
+    from .core.extract import decode_document
+
     return decode_document(data, None)
 
 

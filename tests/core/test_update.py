@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.feedserver import small_rss
+from tui.core.archive import open_store
 from tui.core.config import FetchSettings
 from tui.core.parsepool import ParserPool
 from tui.core.store import Store
-from tui.core.update import Refresher, open_store, refresh
+from tui.core.update import Refresher, refresh
 
 
 def _path(name: str) -> str:
@@ -122,7 +123,7 @@ def test_the_parent_never_imports_feedparser(tmp_path: Path, feed_server) -> Non
         _subscribe(archive, feed_server, 1)
     script = (
         "import sys\n"
-        "from tui.core.update import open_store, refresh\n"
+        "from tui.core.archive import open_store\nfrom tui.core.update import refresh\n"
         f"store = open_store({str(database)!r})\n"
         "report = refresh(store, [f for f in store.feeds() if f.url.endswith('.xml')])\n"
         "assert report.updated == 1, report\n"

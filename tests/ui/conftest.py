@@ -12,10 +12,10 @@ import pytest
 from textual.worker import WorkerFailed
 
 from tui.app import BroadsheetApp
+from tui.core.archive import open_store
 from tui.core.config import load_config
 from tui.core.models import ParsedEntry, ParsedFeed
 from tui.core.store import Store
-from tui.core.update import open_store
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -187,7 +187,8 @@ async def test_refresh_keeps_the_selection_and_marks_failing_feeds(data_dir, tmp
     app = build_app(data_dir, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        from tui.core.update import open_store, subscribe
+        from tui.core.archive import open_store
+        from tui.core.update import subscribe
 
         def add_both() -> None:  # subscribe runs its own event loop: not on the app's
             with open_store(data_dir / "broadsheet.sqlite3") as store:
@@ -332,8 +333,8 @@ async def test_twenty_thousand_articles_scroll_to_the_end(data_dir, tmp_path):
     from datetime import timedelta
 
     from tests.ui.conftest import NOW
+    from tui.core.archive import open_store
     from tui.core.models import ParsedEntry, ParsedFeed
-    from tui.core.update import open_store
 
     with open_store(data_dir / "broadsheet.sqlite3") as store:
         big = store.add_feed("https://big.example/feed")

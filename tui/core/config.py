@@ -95,7 +95,8 @@ class Config:
     """Everything configurable, with defaults that work out of the box."""
 
     data_dir: Path
-    export_dir: Path
+    chosen_export_dir: Path | None = None
+    """``export_dir`` from the settings file; None means the platform's default."""
     config_file: Path | None = None
     theme: str = "textual-dark"
     fetch: FetchSettings = field(default_factory=FetchSettings)
@@ -110,6 +111,12 @@ class Config:
     @property
     def database_path(self) -> Path:
         return self.data_dir / DATABASE_NAME
+
+    @property
+    def export_dir(self) -> Path:
+        # Resolved when something is exported: finding the Documents folder costs
+        # platformdirs ~5 ms, which every other command would pay for nothing.
+        return self.chosen_export_dir or default_export_dir()
 
 
 def default_config_file() -> Path:
@@ -165,12 +172,9 @@ def load_config(
 
     chosen = data_dir or environ.get(DATA_DIR_ENV) or file_data_dir
     resolved_data = _as_path(chosen, "data_dir") if chosen else default_data_dir()
-    resolved_export = (
-        _as_path(file_export_dir, "export_dir") if file_export_dir else default_export_dir()
-    )
     return Config(
         data_dir=resolved_data,
-        export_dir=resolved_export,
+        chosen_export_dir=_as_path(file_export_dir, "export_dir") if file_export_dir else None,
         config_file=path,
         theme=theme,
         fetch=fetch,

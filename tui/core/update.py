@@ -18,20 +18,16 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 
+from .archive import BUNDLED_SCHEME, bundled_feed
 from .config import FetchSettings, ParseSettings
-from .errors import BroadsheetError, FetchError, HTTPStatusError, NotAFeedError
+from .errors import BroadsheetError, HTTPStatusError, NotAFeedError
 from .fetch import Fetcher
 from .models import Feed, FetchResult, ParsedFeed, RefreshProgress
 from .parsepool import ParserPool
 from .schedule import cache_max_age, document_hints, is_due
 from .store import Store
-
-BUNDLED_SCHEME = "broadsheet:"
-WELCOME_URL = "broadsheet:welcome"
-_BUNDLED_FILES = {WELCOME_URL: "welcome.xml"}
 
 ProgressCallback = Callable[[RefreshProgress], None]
 
@@ -90,31 +86,6 @@ class RefreshReport:
             "new_articles": self.new_articles,
             "errors": [{"url": url, "error": error} for url, error in self.errors],
         }
-
-
-def bundled_feed(url: str) -> bytes:
-    """The bytes of a feed shipped inside the package (read from it, never the network)."""
-    name = _BUNDLED_FILES.get(url)
-    if name is None:
-        raise FetchError(f"no bundled feed called {url}")
-    return resources.files("tui.data").joinpath(name).read_bytes()
-
-
-def seed_welcome(store: Store, now: datetime | None = None) -> Feed:
-    """Subscribe a fresh archive to the bundled welcome feed and load its articles."""
-    from .parse import parse_feed  # our own trusted file: no pool needed
-
-    feed = store.add_feed(WELCOME_URL, tags=("broadsheet",))
-    content = bundled_feed(WELCOME_URL)
-    parsed = parse_feed(content, {"content-type": "application/rss+xml"})
-    store.apply_feed_update(
-        feed.id,
-        parsed,
-        now=now or datetime.now(UTC),
-        status="bundled",
-        etag=hashlib.sha1(content).hexdigest(),
-    )
-    return store.feed(feed.id)
 
 
 class _StoreWriter:
@@ -369,15 +340,3 @@ async def subscribe_async(
 
 def subscribe(store: Store, url: str, **kwargs: object) -> Subscription:
     return asyncio.run(subscribe_async(store, url, **kwargs))  # type: ignore[arg-type]
-
-
-def open_store(path: str | Path, *, shared: bool = False) -> Store:
-    """Open the archive; a brand-new one starts with the bundled welcome feed."""
-    store = Store(path, shared=shared)
-    if store.created:
-        try:
-            seed_welcome(store)
-        except BaseException:
-            store.close()
-            raise
-    return store

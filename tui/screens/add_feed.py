@@ -85,7 +85,8 @@ class AddFeedScreen(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="subscribe", exit_on_error=False)
     def subscribe(self, url: str) -> int:
-        from ..core.update import open_store, subscribe
+        from ..core.archive import open_store
+        from ..core.update import subscribe
 
         config = self.app.config
         with open_store(config.database_path) as store:
