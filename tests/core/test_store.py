@@ -346,6 +346,16 @@ def test_search_results_come_in_list_order_page_by_page(store):
             assert paged(ArticleFilter(search=query, **narrowing), 7) == want, narrowing
 
 
+def test_items_without_dates_keep_the_feeds_order(store):
+    feed = store.add_feed("https://example.org/feed")
+    undated = tuple(ParsedEntry(title=f"story {i}", guid=f"s{i}") for i in range(5))
+    dated = ParsedEntry(title="dated", guid="d", published=NOW - timedelta(days=1))
+    store.apply_feed_update(feed.id, ParsedFeed("F", entries=(*undated, dated)), now=NOW)
+    titles = [a.title for a in store.articles()]
+    assert titles == ["story 0", "story 1", "story 2", "story 3", "story 4", "dated"]
+    assert [a.title for a in store.articles(ArticleFilter(search="story"))] == titles[:5]
+
+
 def test_an_archive_from_before_the_ordered_search_index_is_searchable(tmp_path):
     path = tmp_path / "old.sqlite3"
     with Store(path) as store:

@@ -245,7 +245,7 @@ async def test_add_feed_dialog_reports_errors_inside_and_adds(data_dir, tmp_path
         feeds = app.screen.query_one(FeedList)
         added = next(f for f in feeds.feeds.values() if f.title == "Added Feed")
         assert feeds.key == f"feed:{added.id}"
-        assert titles(app) == ["Added Feed item 2", "Added Feed item 1"]
+        assert titles(app) == ["Added Feed item 1", "Added Feed item 2"]  # undated: feed order
 
 
 async def test_remove_feed_asks_first(library, tmp_path):
