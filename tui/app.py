@@ -45,6 +45,7 @@ class SavedState:
     selection: str | None = None
     article_id: int | None = None
     pane_widths: dict[str, int] = field(default_factory=dict)
+    highlight_summary: bool = False
 
 
 class BroadsheetApp(App[int]):
@@ -98,12 +99,13 @@ class BroadsheetApp(App[int]):
         with self.database() as store:
             raw = {
                 key: store.get_state(key)
-                for key in ("theme", "selection", "article", "pane_widths")
+                for key in ("theme", "selection", "article", "pane_widths", "highlight_summary")
             }
         saved = SavedState(
             theme=raw["theme"],
             selection=raw["selection"],
             article_id=int(raw["article"]) if (raw["article"] or "").isdigit() else None,
+            highlight_summary=raw["highlight_summary"] == "on",
         )
         try:
             widths = json.loads(raw["pane_widths"] or "{}")

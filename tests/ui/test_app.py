@@ -64,3 +64,41 @@ async def test_keys_move_between_articles_and_reading_marks_read(data_dir, tmp_p
             "Add your feeds",
             "The keys: everything works from the keyboard",
         ]
+
+
+def marked_sentences(app: BroadsheetApp) -> list[str]:
+    """The stretches of the article text drawn on a background of their own."""
+    body = app.screen.query_one(ReadingPane).query_one("#article-body").render()
+    return [
+        body.plain[span.start : span.end]
+        for span in body.spans
+        if getattr(span.style, "background", None) is not None
+    ]
+
+
+async def test_h_marks_the_summary_sentences_in_the_text_and_is_remembered(data_dir, tmp_path):
+    app = build_app(data_dir, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one(ArticleList).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert marked_sentences(app) == []
+        await pilot.press("H")
+        await settle(app, pilot)
+        marked = marked_sentences(app)
+        summary = body_text(app).split("Summary\n", 1)[1].split("\n\n", 1)[0]
+        assert len(marked) == summary.count("• ") >= 2
+        for sentence in marked:  # each marked stretch is one of the summary's sentences
+            assert " ".join(sentence.split())[:40] in summary
+        await pilot.press("q")
+    again = build_app(data_dir, tmp_path)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(again, pilot)
+        again.screen.query_one(ArticleList).focus()
+        await pilot.press("enter")
+        await settle(again, pilot)
+        assert len(marked_sentences(again)) == len(marked)  # still on after a restart
+        await pilot.press("H")
+        await settle(again, pilot)
+        assert marked_sentences(again) == []

@@ -27,6 +27,17 @@ def test_main_screen_wide(library, tmp_path, snap_compare):
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
 
 
+def test_summary_sentences_marked_in_the_text(library, tmp_path, snap_compare):
+    app, open_story = reader_open_on_first_story(library, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await open_story(pilot)
+        await pilot.press("H")
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
 def test_main_screen_narrow(library, tmp_path, snap_compare):
     app, run_before = reader_open_on_first_story(library, tmp_path)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

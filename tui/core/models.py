@@ -139,6 +139,8 @@ class Summary:
 
     method: str
     sentences: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...] = ()
+    """Each sentence's (start, end) in the text that was summarised."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,10 +119,13 @@ def summarize(
         count = max(1, round(ratio * len(units)))
     else:
         count = sentences if sentences is not None else DEFAULT_SENTENCES
-    if len(units) <= count:
-        return Summary(method, tuple(unit.text for unit in units))
-    chosen = _choose(method, units, count, title)
-    return Summary(method, tuple(units[index].text for index in sorted(chosen)))
+    if len(units) > count:
+        units = [units[index] for index in sorted(_choose(method, units, count, title))]
+    return Summary(
+        method,
+        tuple(unit.text for unit in units),
+        tuple((unit.start, unit.end) for unit in units),
+    )
 
 
 @dataclass(frozen=True, slots=True)

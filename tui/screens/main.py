@@ -83,6 +83,7 @@ class MainScreen(Screen[None]):
         Binding("s", "save_article", "Save", show=False, id="save_article"),
         Binding("S", "save_bookmarks", "Save bookmarks", show=False, id="save_bookmarks"),
         Binding("o", "open_link", "Open link", show=False, id="open_link"),
+        Binding("H", "toggle_summary_marks", "Mark summary in text", show=False, id="mark_summary"),
         Binding("r", "refresh_feed", "Refresh", id="refresh_feed"),
         Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
         Binding("a", "add_feed", "Add feed", id="add_feed"),
@@ -120,6 +121,7 @@ class MainScreen(Screen[None]):
         self.query_one("#search").display = False
         self.query_one("#refresh-bar").display = False
         self.apply_pane_widths(self.app.saved.pane_widths)
+        self.query_one(ReadingPane).highlight_summary = self.app.saved.highlight_summary
         self.query_one(FeedList).focus()
         # The articles of the remembered selection are asked for first: they are what
         # the first screen is for, and the feed list's counts take longer to gather.
@@ -447,6 +449,17 @@ class MainScreen(Screen[None]):
             return
         updated = article_list.update_article(article_list.highlighted, read=not article.read)
         self.write("set_read", [updated.id], updated.read)
+
+    def action_toggle_summary_marks(self) -> None:
+        """H: mark the summary's sentences in the article text, or stop marking them."""
+        pane = self.query_one(ReadingPane)
+        on = not pane.highlight_summary
+        pane.set_highlight_summary(on)
+        self.app.saved.highlight_summary = on
+        self.app.save_state("highlight_summary", "on" if on else "off")
+        self.notify(
+            "Summary sentences marked in the text" if on else "Summary marks off", timeout=2
+        )
 
     def action_toggle_bookmark(self) -> None:
         article_list = self.query_one(ArticleList)

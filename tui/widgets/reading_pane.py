@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -32,13 +34,22 @@ def render_header(article: Article) -> Text:
     return header
 
 
-def render_body(text: str, quotes: Sequence[Quote] = ()) -> Text:
-    """The article text with each direct quotation highlighted."""
+def render_body(
+    text: str,
+    quotes: Sequence[Quote] = (),
+    *,
+    summary_spans: Sequence[tuple[int, int]] = (),
+    quote_style: Style | str = "italic bold",
+    summary_style: Style | str = "underline",
+) -> Text:
+    """The article text with each direct quotation, and any summary sentence, highlighted."""
     if not text:
         return Text("(this article has no text)", style="dim")
     body = Text(text)
+    for start, end in summary_spans:
+        body.stylize(summary_style, start, end)
     for quote in quotes:
-        body.stylize("italic bold", quote.start, quote.end)
+        body.stylize(quote_style, quote.start, quote.end)
     return body
 
 
@@ -80,8 +91,14 @@ def render_quotes(quotes: Sequence[Quote], *, limit: int = 12) -> Text:
 class ReadingPane(VerticalScroll, can_focus=True):
     """Scrollable article view; summary and quotes fill their slots when available."""
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"reading-pane--quote", "reading-pane--summary"}
+    """Styles (in app.tcss, so themes apply) for quotations and summary sentences."""
+
     plain_text: str = ""
     """What the pane shows, as plain text (for tests and copying)."""
+    highlight_summary: bool = False
+    """Whether the summary's sentences are also marked in the article text."""
+    _reading: Reading | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -111,10 +128,32 @@ class ReadingPane(VerticalScroll, can_focus=True):
             part for part in (header.plain, summary.plain, listing.plain, reading.text) if part
         )
         self.query_one("#article-header", Static).update(header)
-        self.query_one("#article-body", Static).update(render_body(reading.text, reading.quotes))
+        self._reading = reading
+        self._render_text()
         self.scroll_home(animate=False)
 
+    def set_highlight_summary(self, on: bool) -> None:
+        """Mark (or stop marking) the summary's sentences in the text, keeping the scroll."""
+        self.highlight_summary = on
+        if self._reading is not None:
+            self._render_text()
+
+    def _render_text(self) -> None:
+        reading = self._reading
+        assert reading is not None
+        spans = reading.summary.spans if reading.summary and self.highlight_summary else ()
+        body = render_body(
+            reading.text,
+            reading.quotes,
+            summary_spans=spans,
+            quote_style=self.get_component_rich_style("reading-pane--quote", partial=True),
+            # Not partial: a translucent background is blended with the pane's own.
+            summary_style=self.get_component_rich_style("reading-pane--summary"),
+        )
+        self.query_one("#article-body", Static).update(body)
+
     def show_message(self, message: str) -> None:
+        self._reading = None
         self.plain_text = message
         self.query_one("#article-header", Static).update(Text(message, style="dim"))
         self.query_one("#article-body", Static).update("")
