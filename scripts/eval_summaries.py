@@ -199,24 +199,28 @@ TUNING_GRID = {
 """Searched with ``position = 1``, ``title = 0.25``, ``short = 0.5`` held fixed."""
 
 
-def tune(items: list[Item], gum: list[Item]) -> CombinedWeights:
+def tune(items: list[Item], gum: list[Item], half: str = "dev") -> CombinedWeights:
     """Grid search of the combined method's weights on development data only.
 
-    Development data: the dev halves of CNN/DM, BBC and XSum, and all of GUM. For each
+    Development data: the ``half`` halves of CNN/DM, BBC and XSum, and all of GUM
+    (``half="test"`` is the cross-check: tune on the other half, then score with
+    ``--weights``). For each
     point of :data:`TUNING_GRID` we compute the mean (R1 + R2 + RLsum) / 3 gain over
     Lead-k per dataset. The choice maximises the CNN/DM gain averaged over the point and
     its one-step neighbours in the grid (a flat region, not a lucky spike), among points
     that also gain on BBC and GUM."""
-    dev = [item for item in items if item.half == "dev"] + gum
-    prepared = []
-    for item in dev:
-        units = split_sentences(item.article)
-        prepared.append((item, units, sentence_features(units, item.title)))
+    dev = [item for item in items if item.half == half] + gum
+    held_out = [item for item in items if item.half != half]
+    prepared, prepared_held_out = [], []
+    for group, target in ((dev, prepared), (held_out, prepared_held_out)):
+        for item in group:
+            units = split_sentences(item.article)
+            target.append((item, units, sentence_features(units, item.title)))
     cache: dict[tuple[str, tuple[int, ...]], float] = {}
 
-    def objective(weights: CombinedWeights | None) -> dict[str, float]:
+    def objective(weights: CombinedWeights | None, data: list | None = None) -> dict[str, float]:
         totals: dict[str, list[float]] = {}
-        for item, units, features in prepared:
+        for item, units, features in prepared if data is None else data:
             if len(units) <= item.count:
                 chosen: tuple[int, ...] = tuple(range(len(units)))
             elif weights is None:
@@ -269,6 +273,12 @@ def tune(items: list[Item], gum: list[Item]) -> CombinedWeights:
         file=sys.stderr,
     )
     print(f"neighbourhood CNN/DM gain: {best_score:.2f}", file=sys.stderr)
+    lead_held_out = objective(None, prepared_held_out)
+    held_out_gain = {
+        name: round(value - lead_held_out[name], 2)
+        for name, value in objective(chosen, prepared_held_out).items()
+    }
+    print(f"gains of the choice on the held-out half: {held_out_gain}", file=sys.stderr)
     return chosen
 
 
@@ -278,12 +288,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tune", action="store_true", help="grid-search the combined weights on dev"
     )
+    parser.add_argument(
+        "--tune-half", default="dev", choices=("dev", "test"), help="the half --tune uses"
+    )
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods")
     args = parser.parse_args(argv)
 
     items = load(args.folder)
     if args.tune:
-        print(tune(items, load_gum(args.folder)))
+        print(tune(items, load_gum(args.folder), args.tune_half))
         return 0
     methods = [m for m in args.methods.split(",") if m]
     results = run_methods(items, methods)
