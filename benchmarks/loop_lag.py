@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import json
 import statistics
 import subprocess
@@ -121,6 +122,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--verbose", action="store_true", help="list every stall over 30 ms")
     args = parser.parse_args()
+    # A pip-installed package has its bytecode compiled at install time; a source tree
+    # run with PYTHONDONTWRITEBYTECODE would recompile tui/ on every start.
+    compileall.compile_dir(Path(__file__).resolve().parents[1] / "tui", quiet=1)
     with farm(args.feedfarm, feeds=args.feeds, items=args.items, latency_ms=args.latency_ms) as (
         _,
         opml,
