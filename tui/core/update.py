@@ -19,15 +19,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .archive import BUNDLED_SCHEME, bundled_feed
 from .config import FetchSettings, ParseSettings
 from .errors import BroadsheetError, HTTPStatusError, NotAFeedError
 from .fetch import Fetcher
 from .models import Feed, FetchResult, ParsedFeed, RefreshProgress
-from .parsepool import ParserPool
 from .schedule import cache_max_age, document_hints, is_due
 from .store import Store
+
+if TYPE_CHECKING:
+    from .parsepool import ParserPool
 
 ProgressCallback = Callable[[RefreshProgress], None]
 
@@ -142,12 +145,23 @@ class Refresher:
     ) -> None:
         self.store = store
         self._fetch_limits = fetch or FetchSettings()
+        self._parse_limits = parse or ParseSettings()
         self._own_pool = pool is None
-        self._pool = pool or ParserPool(parse or ParseSettings())
+        self._pool = pool
+
+    def _parser(self) -> ParserPool:
+        # Started on the first feed that changed: a refresh where everything answers
+        # 304 never needs parser processes (nor importing multiprocessing, ~5 ms).
+        if self._pool is None:
+            from .parsepool import ParserPool
+
+            self._pool = ParserPool(self._parse_limits)
+        return self._pool
 
     def close(self) -> None:
-        if self._own_pool:
+        if self._own_pool and self._pool is not None:
             self._pool.close()
+            self._pool = None
 
     async def refresh(
         self,
@@ -234,7 +248,9 @@ class Refresher:
             )
             return FeedOutcome(feed.url, "not_modified")
         try:
-            parsed = await self._pool.parse(result.content or b"", result.headers, result.final_url)
+            parsed = await self._parser().parse(
+                result.content or b"", result.headers, result.final_url
+            )
             added = await write(
                 "apply_feed_update",
                 feed.id,
@@ -335,6 +351,8 @@ async def subscribe_async(
     parse: ParseSettings | None = None,
 ) -> Subscription:
     """Check that ``url`` is (or leads to) a feed, subscribe, and store its articles."""
+    from .parsepool import ParserPool
+
     with ParserPool(parse or ParseSettings()) as pool:
         async with Fetcher(fetch or FetchSettings()) as fetcher:
             feed_url, result, parsed, page = await find_feed(fetcher, pool, url)
