@@ -77,6 +77,20 @@ def test_a_quote_broken_by_its_attribution_is_one_quote():
     assert found[0].speaker == "the economist Rita Moss"
 
 
+def test_interview_transcript_lines_are_not_quotations():
+    text = (
+        'The mayor, Ana Lopes, said the bridge would open in May. "We are on time and '
+        'on budget," Lopes said.\n\n'
+        "A partial transcript of the interview follows:\n\n"
+        '"HOST: Will the bridge really open in May, as the council promised last year?\n\n'
+        '"LOPES: It will, and the ferry keeps running until the first car crosses it.\n\n'
+        '"Q: What about the cost of the approach roads?\n\n'
+        '"A: Those are paid for by the regional government, not by the town."'
+    )
+    found = quotes(text)
+    assert [(q.text, q.speaker) for q in found] == [("We are on time and on budget,", "Ana Lopes")]
+
+
 def test_quotes_with_their_own_speakers_stay_apart():
     text = "“Yes,” said Ann Lee, “we agreed to it.”\n\n“No, we never did,” replied Bo Chen."
     assert pairs(text) == [

@@ -753,6 +753,8 @@ class _Context:
         words = len(_WORD.findall(text, s.start, s.end))
         if words == 0:
             return False
+        if _TRANSCRIPT_LABEL.match(text, s.start):
+            return False  # a transcript's line ("WALLACE: ..."), not a quotation
         if words >= 3:
             return not _is_title(text, s)
         if not s.closed:
@@ -1129,6 +1131,10 @@ def _strip_possessive(word: str) -> str:
         if word.endswith(suffix):
             return word[: -len(suffix)]
     return word
+
+
+# A speaker label opening an interview transcript's line: "PENCE: Well, ...", "Q: ...".
+_TRANSCRIPT_LABEL = re.compile(r"\s*(?:[A-Z][A-Z.'\-]*(?: [A-Z][A-Z.'\-]*){0,2}|Q|A):\s")
 
 
 def _is_title(text: str, s: _Span) -> bool:
