@@ -102,3 +102,22 @@ async def test_h_marks_the_summary_sentences_in_the_text_and_is_remembered(data_
         await pilot.press("H")
         await settle(again, pilot)
         assert marked_sentences(again) == []
+
+
+async def test_summary_marks_follow_the_theme(data_dir, tmp_path):
+    app = build_app(data_dir, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one(ArticleList).focus()
+        await pilot.press("enter", "H")
+        await settle(app, pilot)
+        pane = app.screen.query_one(ReadingPane)
+
+        def mark_colour():
+            body = pane.query_one("#article-body").render()
+            return next(s.style.background for s in body.spans if s.style.background is not None)
+
+        before = mark_colour()
+        app.theme = "textual-light"
+        await settle(app, pilot)
+        assert mark_colour() != before

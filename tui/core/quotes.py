@@ -1134,7 +1134,7 @@ def _strip_possessive(word: str) -> str:
 
 
 # A speaker label opening an interview transcript's line: "PENCE: Well, ...", "Q: ...".
-_TRANSCRIPT_LABEL = re.compile(r"\s*(?:[A-Z][A-Z.'\-]*(?: [A-Z][A-Z.'\-]*){0,2}|Q|A):\s")
+_TRANSCRIPT_LABEL = re.compile(r"\s*[A-Z][A-Z.'\-]*(?: [A-Z][A-Z.'\-]*){0,2}:\s")
 
 
 def _is_title(text: str, s: _Span) -> bool:

@@ -166,7 +166,8 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES ('delete', (old.sort_time << 30) | old.id, old.title,
                 broadsheet_plain(old.summary, old.content));
     END;
-    CREATE TRIGGER article_search_update AFTER UPDATE OF title, summary, content ON articles
+    CREATE TRIGGER article_search_update
+    AFTER UPDATE OF title, summary, content, sort_time ON articles
     BEGIN
         INSERT INTO article_search (article_search, rowid, title, body)
         VALUES ('delete', (old.sort_time << 30) | old.id, old.title,
@@ -175,8 +176,11 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES ((new.sort_time << 30) | new.id, new.title,
                 broadsheet_plain(new.summary, new.content));
     END;
+    -- In key order: FTS5 starts a new segment whenever a rowid goes down (9.0 s for
+    -- 100,000 articles in id order, 3.8 s in key order).
     INSERT INTO article_search (rowid, title, body)
-        SELECT (sort_time << 30) | id, title, broadsheet_plain(summary, content) FROM articles;
+        SELECT (sort_time << 30) | id, title, broadsheet_plain(summary, content) FROM articles
+        ORDER BY sort_time, id;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -186,7 +190,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 _FUTURE_SLACK = 24 * 3600
 
 # An article's row in the search index; its order is the lists' (sort_time, id) order.
-# sort_time is a date from 1970 to a day past now and ids stay far below 2**30.
+# sort_time lies between about 1970 (a little below 0 with a time zone) and a day past
+# now, and ids stay far below 2**30. Migration 8 writes the same 30 in its SQL.
 _ID_BITS = 30
 _SEARCH_KEY = f"((a.sort_time << {_ID_BITS}) | a.id)"
 
@@ -900,12 +905,14 @@ class Store:
 
 
 def _search_leads(which: ArticleFilter) -> bool:
-    """Whether a page is best read from the search index in order.
+    """Whether a page is best read from the search index in order: a search alone.
 
-    A feed, tag or the bookmarks narrow the list more than most words do, so those
-    lists are read from their own index and test each article against the search.
+    Any other filter (a feed, a tag, the bookmarks, unread, since) may reject most
+    matches, and walking every match to find a few cost up to 120 ms on 100,000
+    articles; those lists are read from their own index and test each article against
+    the search instead (at most ~65 ms, for a word in every article).
     """
-    return bool(which.search) and which.feed_id is None and not which.bookmarked and not which.tag
+    return bool(which.search) and replace(which, search=None) == ArticleFilter()
 
 
 def _filter_clauses(which: ArticleFilter) -> tuple[list[str], list[object]]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hashlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .archive import BUNDLED_SCHEME, bundled_feed
+from .archive import BUNDLED_SCHEME, bundled_etag, bundled_feed
 from .config import FetchSettings, ParseSettings
 from .errors import BroadsheetError, HTTPStatusError, NotAFeedError
 from .fetch import Fetcher
@@ -150,8 +149,8 @@ class Refresher:
         self._pool = pool
 
     def _parser(self) -> ParserPool:
-        # Started on the first feed that changed: a refresh where everything answers
-        # 304 never needs parser processes (nor importing multiprocessing, ~5 ms).
+        # Made on the first feed that changed, so a refresh where everything answers
+        # 304 does not even import the pool and multiprocessing (~5 ms).
         if self._pool is None:
             from .parsepool import ParserPool
 
@@ -196,14 +195,18 @@ class Refresher:
                 # Started a slice at a time, yielding in between: the first requests
                 # go out while the rest are still being set up, instead of after all
                 # of them (500 feeds: the first answers came 14 ms later).
-                tasks = []
-                for start in range(0, len(feeds), _LAUNCH_SLICE):
-                    tasks += [
-                        asyncio.ensure_future(run(feed))
-                        for feed in feeds[start : start + _LAUNCH_SLICE]
-                    ]
-                    await asyncio.sleep(0)
-                await asyncio.gather(*tasks)
+                tasks: list[asyncio.Future[None]] = []
+                try:
+                    for start in range(0, len(feeds), _LAUNCH_SLICE):
+                        tasks += [
+                            asyncio.ensure_future(run(feed))
+                            for feed in feeds[start : start + _LAUNCH_SLICE]
+                        ]
+                        await asyncio.sleep(0)
+                    await asyncio.gather(*tasks)
+                finally:
+                    for task in tasks:  # cancelled or failed: stop the feeds still going
+                        task.cancel()
         finally:
             writer.close()
         order = {feed.url: index for index, feed in enumerate(feeds)}
@@ -273,7 +276,7 @@ class Refresher:
             # Bundled feeds change only when Broadsheet is upgraded: a content hash
             # stands in for the ETag so an unchanged file is "not modified".
             content = bundled_feed(feed.url)
-            etag = hashlib.sha1(content).hexdigest()
+            etag = bundled_etag(content)
             if feed.etag == etag:
                 return FetchResult(feed.url, feed.url, 304, etag=etag)
             return FetchResult(feed.url, feed.url, 200, content, etag=etag)

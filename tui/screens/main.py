@@ -105,7 +105,9 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield FeedList(id="feeds")
             with Vertical(id="articles-pane"):
-                yield Input(placeholder="Search titles, Enter to show, Esc to close", id="search")
+                yield Input(
+                    placeholder="Search titles and text, Enter to show, Esc to close", id="search"
+                )
                 yield Static(id="feed-info")
                 yield ArticleList(id="articles", clock=self.app.clock)
             yield ReadingPane(id="reader")

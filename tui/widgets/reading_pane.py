@@ -111,6 +111,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self.query_one("#article-summary").display = False
         self.query_one("#article-quotes").display = False
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self, _theme: str) -> None:
+        # The text keeps the styles it was drawn with; draw it again in the new theme's.
+        self.call_after_refresh(self._render_text)
 
     def show(self, reading: Reading) -> None:
         header = render_header(reading.article)
@@ -140,7 +145,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def _render_text(self) -> None:
         reading = self._reading
-        assert reading is not None
+        if reading is None:
+            return
         spans = reading.summary.spans if reading.summary and self.highlight_summary else ()
         body = render_body(
             reading.text,
