@@ -66,23 +66,30 @@ async def test_keys_move_between_articles_and_reading_marks_read(data_dir, tmp_p
         ]
 
 
-def marked_sentences(app: BroadsheetApp) -> list[str]:
-    """The stretches of the article text drawn on a background of their own."""
+def marked_spans(app: BroadsheetApp) -> tuple[str, list]:
+    """The article text and its spans drawn on a background of their own."""
     body = app.screen.query_one(ReadingPane).query_one("#article-body").render()
-    return [
-        body.plain[span.start : span.end]
-        for span in body.spans
-        if getattr(span.style, "background", None) is not None
-    ]
+    marked = [span for span in body.spans if getattr(span.style, "background", None) is not None]
+    return body.plain, marked
+
+
+def marked_sentences(app: BroadsheetApp) -> list[str]:
+    plain, spans = marked_spans(app)
+    return [plain[span.start : span.end] for span in spans]
+
+
+async def open_first_article(app: BroadsheetApp, pilot, *keys: str) -> None:
+    """Wait for the reader, open the first article, then press ``keys``."""
+    await settle(app, pilot)
+    app.screen.query_one(ArticleList).focus()
+    await pilot.press("enter", *keys)
+    await settle(app, pilot)
 
 
 async def test_h_marks_the_summary_sentences_in_the_text_and_is_remembered(data_dir, tmp_path):
     app = build_app(data_dir, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        app.screen.query_one(ArticleList).focus()
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await open_first_article(app, pilot)
         assert marked_sentences(app) == []
         await pilot.press("H")
         await settle(app, pilot)
@@ -94,10 +101,7 @@ async def test_h_marks_the_summary_sentences_in_the_text_and_is_remembered(data_
         await pilot.press("q")
     again = build_app(data_dir, tmp_path)
     async with again.run_test(size=(120, 40)) as pilot:
-        await settle(again, pilot)
-        again.screen.query_one(ArticleList).focus()
-        await pilot.press("enter")
-        await settle(again, pilot)
+        await open_first_article(again, pilot)
         assert len(marked_sentences(again)) == len(marked)  # still on after a restart
         await pilot.press("H")
         await settle(again, pilot)
@@ -107,17 +111,8 @@ async def test_h_marks_the_summary_sentences_in_the_text_and_is_remembered(data_
 async def test_summary_marks_follow_the_theme(data_dir, tmp_path):
     app = build_app(data_dir, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        app.screen.query_one(ArticleList).focus()
-        await pilot.press("enter", "H")
-        await settle(app, pilot)
-        pane = app.screen.query_one(ReadingPane)
-
-        def mark_colour():
-            body = pane.query_one("#article-body").render()
-            return next(s.style.background for s in body.spans if s.style.background is not None)
-
-        before = mark_colour()
+        await open_first_article(app, pilot, "H")
+        before = marked_spans(app)[1][0].style.background
         app.theme = "textual-light"
         await settle(app, pilot)
-        assert mark_colour() != before
+        assert marked_spans(app)[1][0].style.background != before
