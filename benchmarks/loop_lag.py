@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import compileall
 import json
 import statistics
 import subprocess
@@ -22,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._bytecode import compile_package  # noqa: E402
 from benchmarks._farm import farm  # noqa: E402
 from tui.app import BroadsheetApp  # noqa: E402
 from tui.core.config import load_config  # noqa: E402
@@ -122,9 +122,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--verbose", action="store_true", help="list every stall over 30 ms")
     args = parser.parse_args()
-    # A pip-installed package has its bytecode compiled at install time; a source tree
-    # run with PYTHONDONTWRITEBYTECODE would recompile tui/ on every start.
-    compileall.compile_dir(Path(__file__).resolve().parents[1] / "tui", quiet=1)
+    compile_package()
     with farm(args.feedfarm, feeds=args.feeds, items=args.items, latency_ms=args.latency_ms) as (
         _,
         opml,

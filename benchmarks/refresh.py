@@ -25,7 +25,6 @@ count, the warm latency floor (feeds / connections x latency), and one JSON line
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import os
 import shutil
@@ -39,6 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._bytecode import compile_package  # noqa: E402
 from benchmarks._farm import farm  # noqa: E402
 
 CONNECTIONS = 32
@@ -168,9 +168,7 @@ def main() -> None:
     parser.add_argument("--threads", default="8,16,32,64", help="newsboat reload-threads to try")
     parser.add_argument("--no-newsboat", action="store_true")
     args = parser.parse_args()
-    # A pip-installed package has its bytecode compiled at install time; a source tree
-    # run with PYTHONDONTWRITEBYTECODE would recompile tui/ on every start (~25 ms).
-    compileall.compile_dir(Path(__file__).resolve().parents[1] / "tui", quiet=1)
+    compile_package()
     thread_counts = [int(part) for part in args.threads.split(",") if part.strip()]
     use_newsboat = not args.no_newsboat and shutil.which("newsboat") is not None
     if not args.no_newsboat and not use_newsboat:

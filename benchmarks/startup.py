@@ -11,7 +11,6 @@ at that point. Prints medians and one JSON line.
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import statistics
 import subprocess
@@ -112,9 +111,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--data-dir", type=Path, help="reuse (or build) the archive here")
     args = parser.parse_args()
-    # A pip-installed package has its bytecode compiled at install time; a source tree
-    # run with PYTHONDONTWRITEBYTECODE would recompile tui/ on every start.
-    compileall.compile_dir(Path(__file__).resolve().parents[1] / "tui", quiet=1)
+    sys.path.insert(0, str(ROOT))
+    from benchmarks._bytecode import compile_package
+
+    compile_package()
     home = args.data_dir or Path(tempfile.mkdtemp(prefix="broadsheet-startup-"))
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "broadsheet.sqlite3").exists():
