@@ -31,6 +31,29 @@ def _server():
         yield server
 
 
+@pytest.fixture(scope="session")
+def tls_server(tmp_path_factory):
+    """The same server over https, with a certificate from a private CA.
+
+    ``tls_server.ca_file`` is that CA's certificate: give it to a client (for instance
+    as ``SSL_CERT_FILE``) and the server is trusted; without it, it is not.
+    """
+    import ssl
+
+    import trustme
+
+    from tests.feedserver import FeedServer
+
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    ca_file = tmp_path_factory.mktemp("tls") / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    with FeedServer(DATA, tls=context) as server:
+        server.ca_file = ca_file
+        yield server
+
+
 @pytest.fixture
 def feed_server(_server):
     """A real HTTP server on 127.0.0.1 serving tests/data; its request log starts empty."""

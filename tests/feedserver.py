@@ -16,6 +16,8 @@ Routes:
 Every request is recorded (``requests``, ``count``); ``max_concurrent`` is the most
 requests the server was handling at once since the last :meth:`FeedServer.reset`.
 
+``FeedServer(root, tls=context)`` serves the same over https with that server context.
+
 Usage::
 
     with FeedServer(Path("tests/data")) as server:
@@ -30,6 +32,7 @@ import gzip
 import hashlib
 import select
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -163,8 +166,9 @@ def _merge(
 class FeedServer:
     """A threaded HTTP/1.1 server on an ephemeral port; use it as a context manager."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, tls: ssl.SSLContext | None = None) -> None:
         self.root = Path(root).resolve()
+        self.tls = tls
         self.base_url = ""
         self._state = _State()
         self._routes: dict[str, _Route] = {}
@@ -190,8 +194,12 @@ class FeedServer:
         self._stopping.clear()
         httpd = _Server(("127.0.0.1", 0), _Handler)
         httpd.feeds = self
+        if self.tls is not None:
+            # The handshake happens in accept(); one a client refuses is dropped there.
+            httpd.socket = self.tls.wrap_socket(httpd.socket, server_side=True)
         self._httpd = httpd
-        self.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        scheme = "https" if self.tls is not None else "http"
+        self.base_url = f"{scheme}://127.0.0.1:{httpd.server_address[1]}"
         self._thread = threading.Thread(
             target=httpd.serve_forever,
             kwargs={"poll_interval": 0.05},

@@ -155,6 +155,19 @@ def test_add_errors_are_one_line_and_subscribe_nothing(
     assert [f["url"] for f in cli("feeds", "--json").json()] == [WELCOME]
 
 
+def test_add_over_https_trusts_the_system_authorities_only(cli, tls_server):
+    url = tls_server.url("files/http/sample.xml")
+    refused = cli("add", url)
+    assert refused.code == 1
+    assert_one_clean_line(refused.stderr)
+    assert "certificate" in refused.stderr
+
+    # OpenSSL reads SSL_CERT_FILE as the system's bundle: now the server's CA is trusted.
+    added = cli("add", url, env={"SSL_CERT_FILE": str(tls_server.ca_file)})
+    assert added.code == 0, added.stderr
+    assert url in [f["url"] for f in cli("feeds", "--json").json()]
+
+
 def test_add_refuses_urls_that_are_not_http(cli):
     result = cli("add", "file:///etc/passwd")
     assert result.code == 1

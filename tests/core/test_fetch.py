@@ -237,6 +237,23 @@ async def test_redirect_to_another_scheme_is_refused(feed_server):
         await get(feed_server.url("/fetch/to-ftp"))
 
 
+# -- TLS ---------------------------------------------------------------------------------
+
+
+async def test_https_from_an_unknown_authority_is_refused(tls_server):
+    # Certificates are checked even though aiohttp is imported without loading any.
+    with pytest.raises(FetchError, match=r"TLS certificate of 127\.0\.0\.1:\d+ rejected"):
+        await get(tls_server.url(SAMPLE))
+
+
+async def test_redirect_to_https_is_checked_too(feed_server, tls_server):
+    feed_server.set_route(
+        "/fetch/to-https", b"", status=301, headers={"Location": tls_server.url(SAMPLE)}
+    )
+    with pytest.raises(FetchError, match="certificate"):
+        await get(feed_server.url("/fetch/to-https"))
+
+
 # -- error statuses ----------------------------------------------------------------------
 
 

@@ -560,6 +560,7 @@ def test_only_the_parse_module_imports_feedparser() -> None:
 # Plain UTF-8 RSS 2.0 and Atom 1.0 documents skip feedparser (parse._fast_parse). It
 # must give exactly feedparser's results, and hand anything else to feedparser.
 
+
 def _both_paths(content: bytes, headers: dict[str, str] | None = None, url: str | None = None):
     """The fast and the feedparser result (or error) for one document, asserted equal."""
 

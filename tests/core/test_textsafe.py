@@ -36,7 +36,9 @@ def test_one_line_collapses_white_space():
 
 def test_markup_like_text_is_left_as_characters():
     # Markup is handled by never interpolating into markup, not by mangling titles.
-    assert one_line("[bold]x[/] [link=file:///etc/passwd]y") == "[bold]x[/] [link=file:///etc/passwd]y"
+    assert (
+        one_line("[bold]x[/] [link=file:///etc/passwd]y") == "[bold]x[/] [link=file:///etc/passwd]y"
+    )
 
 
 def test_non_latin_text_round_trips():

@@ -41,7 +41,6 @@ class ParsedFeed:
     """Set when the document was malformed but still yielded entries."""
 
 
-
 @dataclass(frozen=True, slots=True)
 class FetchResult:
     """What a conditional GET brought back."""
