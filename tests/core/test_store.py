@@ -175,6 +175,22 @@ def test_a_failure_keeps_the_articles_and_records_the_error(store):
     assert store.feed(feed.id).last_error is None
 
 
+def test_writes_grouped_in_one_transaction_fail_one_by_one(store):
+    # How a refresh's writer groups the writes that queue up: one commit for all,
+    # and a write that fails takes back only its own changes.
+    kept = store.add_feed("https://example.org/kept")
+    broken = store.add_feed("https://example.org/broken")
+    with store.transaction():
+        store.apply_feed_update(kept.id, ParsedFeed("Kept", entries=entries(2)), now=NOW)
+        with pytest.raises(ZeroDivisionError), store.transaction():
+            store.apply_feed_update(broken.id, ParsedFeed("Broken", entries=entries(3)), now=NOW)
+            1 / 0  # noqa: B018 - fails after its writes
+        store.record_failure(broken.id, "no parse", now=NOW)
+    assert store.feed(kept.id).total == 2
+    assert store.feed(broken.id).total == 0
+    assert store.feed(broken.id).last_error == "no parse"
+
+
 def test_a_permanent_redirect_moves_the_subscription(store):
     feed = store.add_feed("http://old.example/feed")
     store.record_not_modified(feed.id, now=NOW, new_url="https://new.example/feed")

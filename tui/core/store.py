@@ -288,7 +288,14 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception.
+
+        Inside another transaction it is a savepoint: its changes go or stay as a
+        whole, and the outer transaction commits them.
+        """
+        if self._db.in_transaction:
+            yield from self._savepoint()
+            return
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -303,6 +310,16 @@ class Store:
         except sqlite3.Error as exc:
             self._db.execute("ROLLBACK")
             raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
+
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("SAVEPOINT nested")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK TO nested")
+            self._db.execute("RELEASE nested")
+            raise
+        self._db.execute("RELEASE nested")
 
     def _migrate(self) -> int:
         """Bring the schema up to date; return the version found on opening."""

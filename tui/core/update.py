@@ -12,7 +12,7 @@ SQLite does that work in C without the GIL, so fetching and parsing go on meanwh
 from __future__ import annotations
 
 import asyncio
-import functools
+import contextlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -97,31 +97,73 @@ class _StoreWriter:
     """The store's writes for one refresh, in order, on a thread of their own.
 
     The thread opens its own connection to the same file (WAL lets the caller's
-    connection go on reading). A store without a file of its own (``:memory:``) is
-    written on the caller's thread instead.
+    connection go on reading). Writes that queue up while the thread is busy go in
+    one transaction, each in a savepoint of its own (a failing one takes only its
+    own changes back): a warm refresh of 500 feeds answering 304 made 500 commits
+    and 8 MB of write-ahead log, copied back at close. A call returns once its
+    write is committed. A store without a file of its own (``:memory:``) is written
+    on the caller's thread instead.
     """
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self._own: Store | None = None
         self._executor: ThreadPoolExecutor | None = None
+        self._queue: list[_Write] = []
+        self._pump: asyncio.Task[None] | None = None
         if str(store.path) != ":memory:" and Path(store.path).exists():
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="broadsheet-store")
 
     async def __call__(self, method: str, *args: object, **kwargs: object) -> object:
         if self._executor is None:
             return getattr(self._store, method)(*args, **kwargs)
-        call = functools.partial(self._run, method, args, kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        done = asyncio.get_running_loop().create_future()
+        self._queue.append(_Write(method, args, kwargs, done))
+        if self._pump is None:
+            self._pump = asyncio.ensure_future(self._drain())
+        return await done
 
-    def _run(self, method: str, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
+    async def _drain(self) -> None:
+        assert self._executor is not None
+        loop = asyncio.get_running_loop()
+        try:
+            while self._queue:
+                batch, self._queue = self._queue, []
+                results = await loop.run_in_executor(self._executor, self._write, batch)
+                for write, (ok, value) in zip(batch, results, strict=True):
+                    if not write.done.done():
+                        if ok:
+                            write.done.set_result(value)
+                        else:
+                            write.done.set_exception(value)  # type: ignore[arg-type]
+        finally:
+            self._pump = None
+
+    def _write(self, batch: list[_Write]) -> list[tuple[bool, object]]:
         if self._own is None:
             self._own = Store(self._store.path)
-        return getattr(self._own, method)(*args, **kwargs)
+        own = self._own
+        results: list[tuple[bool, object]] = []
+        try:
+            with own.transaction():
+                for write in batch:
+                    try:
+                        results.append(
+                            (True, getattr(own, write.method)(*write.args, **write.kwargs))
+                        )
+                    except Exception as exc:  # handed to its caller
+                        results.append((False, exc))
+        except BroadsheetError as exc:  # BEGIN or COMMIT failed: none of them is stored
+            return [(False, exc)] * len(batch)
+        return results
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        """Wait for the queued writes, then close the thread's connection."""
+        if self._pump is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(self._pump)
         if self._executor is not None:
-            self._executor.submit(self._close).result()
+            await asyncio.get_running_loop().run_in_executor(self._executor, self._close)
             self._executor.shutdown()
             self._executor = None
 
@@ -129,6 +171,14 @@ class _StoreWriter:
         if self._own is not None:
             self._own.close()
             self._own = None
+
+
+@dataclass(slots=True)
+class _Write:
+    method: str
+    args: tuple[object, ...]
+    kwargs: dict[str, object]
+    done: asyncio.Future[object]
 
 
 class Refresher:
@@ -208,7 +258,7 @@ class Refresher:
                     for task in tasks:  # cancelled or failed: stop the feeds still going
                         task.cancel()
         finally:
-            writer.close()
+            await writer.close()
         order = {feed.url: index for index, feed in enumerate(feeds)}
         outcomes.sort(key=lambda outcome: order.get(outcome.url, total))
         return RefreshReport(tuple(outcomes))
