@@ -77,6 +77,83 @@ def test_a_quote_broken_by_its_attribution_is_one_quote():
     assert found[0].speaker == "the economist Rita Moss"
 
 
+def test_a_quote_broken_by_a_whole_attribution_sentence_is_one_quote():
+    text = (
+        "“The harbour will reopen in May,” said Port Director Ilse Berg, summing up a "
+        "meeting that ran late into the night. “The ferries will be back by June.”"
+    )
+    found = quotes(text)
+    assert len(found) == 1
+    assert found[0].text.startswith("The harbour will reopen")
+    assert found[0].text.endswith("back by June.")
+    assert found[0].speaker == "Port Director Ilse Berg"
+
+
+def test_a_new_clause_that_introduces_the_next_piece_keeps_the_pieces_apart():
+    text = (
+        "“We need the votes,” Nina Falk sings to the crowd before asking them, "
+        "“Where will we go from here?”"
+    )
+    assert [q.text for q in quotes(text)] == ["We need the votes,", "Where will we go from here?"]
+
+
+def test_a_participle_clause_that_introduces_new_words_keeps_the_pieces_apart():
+    text = (
+        "“The budget is a mess,” Mayor Ana Ruiz said, listing a few questions, including, "
+        "“Who pays for the bridge? Who pays for the schools?”"
+    )
+    assert [q.text for q in quotes(text)] == [
+        "The budget is a mess,",
+        "Who pays for the bridge? Who pays for the schools?",
+    ]
+
+
+def test_a_participle_clause_inside_one_sentence_does_not_split_it():
+    text = (
+        "“Every time you say that,” Ana Ruiz said, pointing at the chart, "
+        "“you give the other side another argument.”"
+    )
+    found = quotes(text)
+    assert len(found) == 1
+    assert found[0].text.endswith("another argument.")
+
+
+def test_a_long_attribution_between_short_pieces_keeps_them_apart():
+    text = (
+        "“Ana is a real builder,” said Tom Hale, one of several retired harbour pilots "
+        "who came back to work with Ms. Ruiz on the new pier last spring. “She does it.”"
+    )
+    assert [q.text for q in quotes(text)] == ["Ana is a real builder,", "She does it."]
+
+
+def test_a_programme_named_in_the_attribution_does_not_split_the_quote():
+    text = (
+        "“We are ready for the vote,” Lena Holm, the party whip, said on Sunday on "
+        "CBS’s “Face the Nation.” “The numbers are there.”"
+    )
+    found = quotes(text)
+    assert len(found) == 1
+    assert found[0].text.startswith("We are ready")
+    assert found[0].text.endswith("The numbers are there.")
+    assert found[0].speaker == "Lena Holm, the party whip"
+
+
+def test_a_document_can_be_the_speaker():
+    text = (
+        "“We ask the board to think again,” the letter reads. "
+        "“Our children are doing well in these schools.”"
+    )
+    found = quotes(text)
+    assert len(found) == 1
+    assert found[0].speaker == "the letter"
+    assert found[0].text.endswith("doing well in these schools.")
+
+
+def test_a_plural_noun_before_a_quote_is_not_read_as_a_verb():
+    text = "The senator said the phone calls “were never made by anyone on my staff.”"
+    assert pairs(text) == [("were never made by anyone on my staff.", "The senator")]
+
+
 def test_interview_transcript_lines_are_not_quotations():
     text = (
         'The mayor, Ana Lopes, said the bridge would open in May. "We are on time and '
@@ -130,6 +207,36 @@ def test_scare_quotes_and_titles_are_not_quotes():
         "She discussed it on “Meet the Press” and in “The Daily Show.”"
     )
     assert quotes(text) == []
+
+
+def test_a_coined_phrase_in_capitals_is_a_quote_but_a_programme_is_not():
+    text = (
+        "Back then, a local paper hailed her as “The Harbour Queen” for the new pier. "
+        "She later spoke on CBS’s “Face the Nation” and in an episode of “Town Hall Live.”"
+    )
+    assert [q.text for q in quotes(text)] == ["The Harbour Queen"]
+
+
+def test_a_hedged_short_quote_is_not_a_quotation():
+    text = (
+        "The secretary general condemned what he called a “blatant breach” of the rules, "
+        "and the board may call a “special session” next week."
+    )
+    assert quotes(text) == []
+
+
+def test_a_named_object_frames_a_short_quote():
+    text = "Senator Ida Moss called Ross a “serial fabricator” on Monday."
+    assert pairs(text) == [("serial fabricator", "Senator Ida Moss")]
+
+
+def test_a_straight_mark_left_open_in_a_curly_text_is_not_a_quote():
+    text = (
+        "“We will win,” Ruiz said.\n\n"
+        '"The crowd went home early.\n\n'
+        "“It was a long night,” Ruiz said later."
+    )
+    assert [q.text for q in quotes(text)] == ["We will win,", "It was a long night,"]
 
 
 def test_a_short_quote_framed_as_a_quotation_is_kept():
@@ -231,6 +338,11 @@ def test_a_quote_paragraph_continues_the_previous_speaker():
 def test_a_partial_quote_belongs_to_the_subject_of_its_sentence():
     text = "Mayor Ana Ruiz promised new housing and “jobs for every young person in town.”"
     assert pairs(text) == [("jobs for every young person in town.", "Mayor Ana Ruiz")]
+
+
+def test_a_time_phrase_before_the_subject_is_not_the_speaker():
+    text = "Two years ago, a local paper hailed the mayor as “the best builder in the state.”"
+    assert pairs(text) == [("the best builder in the state.", "a local paper")]
 
 
 def test_a_quote_after_an_introduction_with_a_colon():
