@@ -19,7 +19,11 @@ Every sample is split in two halves by a hash of its id: "dev" (used by ``--tune
 choose the ``combined`` method's weights, together with the 24 GUM Wikinews articles and
 their one-sentence human summaries from ``../sentence_boundaries``) and "test" (never used
 for tuning). The tables
-show the test half, the dev half and all items. Times are the median milliseconds per
+show the test half, the dev half and all items, each followed by the default method's mean
+(R1 + R2 + RLsum) / 3 gain over the dataset's own Lead-k lines and its per-article
+wins/losses/ties on each half. ``--tune`` also prints the gains of the default's fixed
+weights on both halves (over Lead-k of the summarizer's own sentences), so a default not
+tuned on a half is checked on it. Times are the median milliseconds per
 article for each method on the CNN/DM and BBC articles, and on 1,000-word articles (CNN/DM
 articles cut to their first 1,000 words). The last line printed is a JSON summary.
 """
@@ -48,6 +52,7 @@ from tui.core.summarize import (
     select_from_features,
     sentence_features,
     summarize,
+    summary_sentences,
 )
 
 KEYS = ("rouge1", "rouge2", "rougeLsum")
@@ -213,7 +218,7 @@ def tune(items: list[Item], gum: list[Item], half: str = "dev") -> CombinedWeigh
     prepared, prepared_held_out = [], []
     for group, target in ((dev, prepared), (held_out, prepared_held_out)):
         for item in group:
-            units = split_sentences(item.article)
+            units = summary_sentences(item.article)
             target.append((item, units, sentence_features(units, item.title)))
     cache: dict[tuple[str, tuple[int, ...]], float] = {}
 
@@ -266,9 +271,9 @@ def tune(items: list[Item], gum: list[Item], half: str = "dev") -> CombinedWeigh
     chosen = dataclasses.replace(
         DEFAULT_WEIGHTS, **fixed, **dict(zip(names, best_values, strict=True))
     )
-    print(f"dev Lead-k: { {k: round(v, 2) for k, v in lead.items()} }", file=sys.stderr)
+    print(f"{half} Lead-k: { {k: round(v, 2) for k, v in lead.items()} }", file=sys.stderr)
     print(
-        f"dev gains of the choice: { {k: round(v, 2) for k, v in gains[best_values].items()} }",
+        f"{half} gains of the choice: { {k: round(v, 2) for k, v in gains[best_values].items()} }",
         file=sys.stderr,
     )
     print(f"neighbourhood CNN/DM gain: {best_score:.2f}", file=sys.stderr)
@@ -278,7 +283,39 @@ def tune(items: list[Item], gum: list[Item], half: str = "dev") -> CombinedWeigh
         for name, value in objective(chosen, prepared_held_out).items()
     }
     print(f"gains of the choice on the held-out half: {held_out_gain}", file=sys.stderr)
+    # The default's fixed weights, checked on both halves (no tuning on either).
+    for label, data, baseline in (
+        (f"{half} (tuning) half", None, lead),
+        ("held-out half", prepared_held_out, lead_held_out),
+    ):
+        default_gain = {
+            name: round(value - baseline[name], 2)
+            for name, value in objective(DEFAULT_WEIGHTS, data).items()
+        }
+        print(f"gains of the default weights on the {label}: {default_gain}", file=sys.stderr)
     return chosen
+
+
+def versus_lead(
+    items: list[Item], scores: dict[str, tuple[float, float, float]]
+) -> dict[str, tuple[float, int, int, int]]:
+    """Per half: the mean (R1 + R2 + RLsum) / 3 gain of ``scores`` over the dataset's own
+    Lead-k lines, and the articles won, lost and tied (within 0.01)."""
+    found = {}
+    for half in ("test", "dev", "all"):
+        diffs = [
+            (sum(scores[item.id]) - sum(rouge(item.reference, list(item.lead_lines[: item.count]))))
+            / 3
+            for item in items
+            if half == "all" or item.half == half
+        ]
+        found[half] = (
+            statistics.fmean(diffs),
+            sum(1 for diff in diffs if diff > 0.01),
+            sum(1 for diff in diffs if diff < -0.01),
+            sum(1 for diff in diffs if abs(diff) <= 0.01),
+        )
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,6 +373,18 @@ def main(argv: list[str] | None = None) -> int:
                 ]
             marker = " *" if name == DEFAULT_METHOD else ""
             print(f"{name + marker:<22}" + "".join(f"{cell:>20}" for cell in cells))
+        if DEFAULT_METHOD in methods:
+            check = versus_lead(subset, {i.id: results[DEFAULT_METHOD][i.id][0] for i in subset})
+            report[dataset]["default_vs_lead"] = {
+                half: {"gain": round(gain, 2), "wins": w, "losses": lo, "ties": t}
+                for half, (gain, w, lo, t) in check.items()
+            }
+            print(
+                f"{DEFAULT_METHOD} vs {lead_name} (dataset lines), mean gain and wins/losses/ties: "
+                + ", ".join(
+                    f"{half} {gain:+.2f} ({w}/{lo}/{t})" for half, (gain, w, lo, t) in check.items()
+                )
+            )
 
     print("\n== median milliseconds per article (CNN/DM + BBC as given; 1,000-word CNN/DM cuts)")
     texts = thousand_word_articles(items)

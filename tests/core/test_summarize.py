@@ -12,7 +12,13 @@ import pytest
 from tui.core.errors import BroadsheetError
 from tui.core.models import Summary
 from tui.core.sentences import split_sentences
-from tui.core.summarize import DEFAULT_METHOD, METHODS, SummaryError, summarize
+from tui.core.summarize import (
+    DEFAULT_METHOD,
+    METHODS,
+    SummaryError,
+    summarize,
+    summary_sentences,
+)
 
 TITLE = "Harbor city votes to rebuild flooded sea wall"
 
@@ -130,3 +136,63 @@ print(json.dumps(out))
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == dict.fromkeys(METHODS, 2)
+
+
+# A photo caption that the page ran into the story's first sentence, with no full stop.
+CAPTIONED = """\
+Volunteers carry sandbags along the flooded high street on Sunday morning \
+The river burst its banks at Millbrook after three days of heavy rain, forcing 200 people \
+from their homes. Emergency crews worked through the night to shore up the old stone bridge.
+
+Rescuers in boats reached families on the upper floors of houses near the mill. \
+The town hall has opened as a shelter for those who cannot return home tonight.
+
+Forecasters expect more rain on Tuesday but say the worst of the flooding is over. \
+Officials urged drivers to stay away from the valley roads until the water drops.
+"""
+
+
+def test_a_caption_run_into_a_sentence_is_cut_off():
+    caption = "Volunteers carry sandbags along the flooded high street on Sunday morning"
+    lead = "The river burst its banks at Millbrook after three days of heavy rain"
+    sentences = summary_sentences(CAPTIONED)
+    assert sentences[0] == caption
+    assert sentences[1].startswith(lead)
+    for method in ("combined", "lead"):
+        summary = summarize(CAPTIONED, method=method, sentences=2)
+        assert all(
+            CAPTIONED[start:end] == sentence
+            for sentence, (start, end) in zip(summary.sentences, summary.spans, strict=True)
+        )
+    # The default keeps the news lead as a sentence of its own, never glued to the caption.
+    summary = summarize(CAPTIONED, sentences=2)
+    assert any(sentence.startswith(lead) for sentence in summary.sentences)
+    assert not any(caption in s and lead in s for s in summary.sentences)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "She starred alongside him in The Godfather and later in several stage plays.",
+        "The minister told The Times that the budget would balance by next spring.",
+        "Fans queued overnight to see Catching Fire The sequel opens in cinemas this week.",
+        "Results improved in grade A subjects across the region for a third year running.",
+        "He joined the club in 2011 The fee was never disclosed by either side.",
+    ],
+)
+def test_only_clear_run_ons_are_cut(sentence):
+    pieces = summary_sentences(sentence)
+    if sentence.startswith("He joined"):
+        # A number, then "The" and a lower-case word: two sentences.
+        assert pieces == [
+            "He joined the club in 2011",
+            "The fee was never disclosed by either side.",
+        ]
+    else:
+        # "in The", "told The", "Fire The sequel" after a capitalised word, "A" in the
+        # middle of a phrase: one sentence each.
+        assert pieces == [sentence]
+
+
+def test_summary_sentences_agree_with_the_splitter_on_ordinary_text():
+    assert summary_sentences(ARTICLE) == split_sentences(ARTICLE)
