@@ -11,11 +11,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from rich.text import Text
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ..core.models import Article
 from ..core.textsafe import one_line
+from .rows import RowList
 
 Clock = Callable[[], datetime]
 
@@ -52,7 +52,7 @@ def article_prompt(article: Article, *, show_feed: bool, now: datetime, note: st
     return prompt
 
 
-class ArticleList(OptionList):
+class ArticleList(RowList):
     """One option per loaded article; the screen asks for more pages near the end."""
 
     PAGE_SIZE = 200

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ..core.models import Feed
 from ..core.store import ArticleFilter
 from ..core.textsafe import one_line
+from .rows import RowList
 
 ALL = "all"
 UNREAD = "unread"
@@ -77,7 +77,7 @@ def _count_prompt(title: str, count: int, *, style: str = "bold") -> Text:
     return prompt
 
 
-class FeedList(OptionList):
+class FeedList(RowList):
     """Feeds to pick from. Option ids are selection keys, made unique per tag group."""
 
     def __init__(self, *args, **kwargs) -> None:
