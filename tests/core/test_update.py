@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.feedserver import small_rss
+from tui.core import update as update_module
 from tui.core.archive import open_store
 from tui.core.config import FetchSettings
+from tui.core.errors import StoreError
 from tui.core.parsepool import ParserPool
 from tui.core.store import Store
 from tui.core.update import Refresher, refresh
@@ -100,6 +102,22 @@ def test_failures_are_recorded_through_the_writer(store, feed_server) -> None:
     assert by_url[missing].last_status == "404" and "404" in (by_url[missing].last_error or "")
     assert "malformed XML" in (by_url[feed_server.url(not_a_feed)].last_error or "")
     assert by_url[good[0]].last_error is None and by_url[good[0]].total == 3
+
+
+@pytest.mark.timeout(30)
+def test_an_archive_the_writer_cannot_open_fails_the_refresh_cleanly(
+    store, feed_server, monkeypatch
+) -> None:
+    urls = _subscribe(store, feed_server, 3)
+
+    def cannot_open(path: object) -> Store:
+        raise StoreError(f"cannot open the database {path}: disk I/O error")
+
+    # The writer thread opens its own connection; when that fails every queued write
+    # fails with the reason (before, nothing answered them and the refresh hung).
+    monkeypatch.setattr(update_module, "Store", cannot_open)
+    with pytest.raises(StoreError, match="disk I/O error"):
+        refresh(store, _feeds(store, urls), force=True)
 
 
 async def test_a_store_without_a_file_is_written_inline(feed_server) -> None:

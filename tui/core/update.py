@@ -129,7 +129,10 @@ class _StoreWriter:
         try:
             while self._queue:
                 batch, self._queue = self._queue, []
-                results = await loop.run_in_executor(self._executor, self._write, batch)
+                try:
+                    results = await loop.run_in_executor(self._executor, self._write, batch)
+                except Exception as exc:  # the thread could not even try: all of them fail
+                    results = [(False, exc)] * len(batch)
                 for write, (ok, value) in zip(batch, results, strict=True):
                     if not write.done.done():
                         if ok:
@@ -140,11 +143,11 @@ class _StoreWriter:
             self._pump = None
 
     def _write(self, batch: list[_Write]) -> list[tuple[bool, object]]:
-        if self._own is None:
-            self._own = Store(self._store.path)
-        own = self._own
         results: list[tuple[bool, object]] = []
         try:
+            if self._own is None:
+                self._own = Store(self._store.path)
+            own = self._own
             with own.transaction():
                 for write in batch:
                     try:
@@ -153,7 +156,7 @@ class _StoreWriter:
                         )
                     except Exception as exc:  # handed to its caller
                         results.append((False, exc))
-        except BroadsheetError as exc:  # BEGIN or COMMIT failed: none of them is stored
+        except BroadsheetError as exc:  # no archive, or BEGIN or COMMIT failed: none stored
             return [(False, exc)] * len(batch)
         return results
 
