@@ -196,3 +196,16 @@ def test_only_clear_run_ons_are_cut(sentence):
 
 def test_summary_sentences_agree_with_the_splitter_on_ordinary_text():
     assert summary_sentences(ARTICLE) == split_sentences(ARTICLE)
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("text", ["in The a " * 33000, "one two three four The a b c " * 12000])
+def test_a_huge_text_without_full_stops_is_summarised_promptly(text):
+    # One 300 KB "sentence" full of candidate cuts: each used to rescan the text before
+    # it (54 s); a hostile page must not pin the article worker.
+    summary = summarize(text, sentences=2)
+    assert summary.sentences
+    assert all(
+        text[start:end] == sentence
+        for sentence, (start, end) in zip(summary.sentences, summary.spans, strict=True)
+    )
