@@ -191,6 +191,19 @@ def test_writes_grouped_in_one_transaction_fail_one_by_one(store):
     assert store.feed(broken.id).last_error == "no parse"
 
 
+def test_a_transaction_sqlite_gave_up_keeps_its_reason(store):
+    # On a full disk or an I/O error SQLite rolls the whole transaction back by itself;
+    # rolling back again must not replace that reason with "no transaction is active".
+    feed = store.add_feed("https://example.org/feed")
+    with pytest.raises(sqlite3.OperationalError, match="disk is full"), store.transaction() as db:
+        store.apply_feed_update(feed.id, ParsedFeed("F", entries=entries(2)), now=NOW)
+        with store.transaction():
+            db.execute("ROLLBACK")  # what SQLite does on SQLITE_FULL
+            raise sqlite3.OperationalError("database or disk is full")
+    assert not store.in_transaction
+    assert store.feed(feed.id).total == 0
+
+
 def test_a_permanent_redirect_moves_the_subscription(store):
     feed = store.add_feed("http://old.example/feed")
     store.record_not_modified(feed.id, now=NOW, new_url="https://new.example/feed")

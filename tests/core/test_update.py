@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 import threading
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ from tui.core.config import FetchSettings
 from tui.core.errors import StoreError
 from tui.core.parsepool import ParserPool
 from tui.core.store import Store
-from tui.core.update import Refresher, refresh
+from tui.core.update import Refresher, _StoreWriter, refresh
 
 
 def _path(name: str) -> str:
@@ -118,6 +121,34 @@ def test_an_archive_the_writer_cannot_open_fails_the_refresh_cleanly(
     monkeypatch.setattr(update_module, "Store", cannot_open)
     with pytest.raises(StoreError, match="disk I/O error"):
         refresh(store, _feeds(store, urls), force=True)
+
+
+async def test_a_batch_sqlite_gave_up_fails_whole(store, monkeypatch) -> None:
+    feeds = [store.add_feed(f"https://example.org/{n}") for n in range(5)]
+    record = Store.record_not_modified
+
+    def disk_full_on_the_third(self: Store, feed_id: int, **kwargs: object) -> None:
+        if feed_id == feeds[2].id:
+            self._db.execute("ROLLBACK")  # what SQLite does on SQLITE_FULL
+            raise sqlite3.OperationalError("database or disk is full")
+        record(self, feed_id, **kwargs)
+
+    monkeypatch.setattr(Store, "record_not_modified", disk_full_on_the_third)
+    writer = _StoreWriter(store)
+    gate = threading.Event()
+    writer._executor.submit(gate.wait)  # so that all five queue up into one batch
+    now = datetime.now(UTC)
+    writes = [
+        asyncio.ensure_future(writer("record_not_modified", feed.id, now=now, etag='"e"'))
+        for feed in feeds
+    ]
+    await asyncio.sleep(0.05)
+    gate.set()
+    results = await asyncio.gather(*writes, return_exceptions=True)
+    await writer.close()
+    # None was stored, so none may say it was, and each says why.
+    assert all(isinstance(r, StoreError) and "disk is full" in r.message for r in results)
+    assert [store.feed(feed.id).etag for feed in feeds] == [None] * 5
 
 
 async def test_a_store_without_a_file_is_written_inline(feed_server) -> None:

@@ -303,23 +303,34 @@ class Store:
         try:
             yield self._db
         except BaseException:
-            self._db.execute("ROLLBACK")
+            self._roll_back("ROLLBACK")
             raise
         try:
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
-            self._db.execute("ROLLBACK")
+            self._roll_back("ROLLBACK")
             raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open (SQLite ends one by itself on a full disk)."""
+        return self._db.in_transaction
 
     def _savepoint(self) -> Iterator[sqlite3.Connection]:
         self._db.execute("SAVEPOINT nested")
         try:
             yield self._db
         except BaseException:
-            self._db.execute("ROLLBACK TO nested")
-            self._db.execute("RELEASE nested")
+            self._roll_back("ROLLBACK TO nested", "RELEASE nested")
             raise
         self._db.execute("RELEASE nested")
+
+    def _roll_back(self, *statements: str) -> None:
+        # On a full disk, an I/O error or no memory SQLite may have rolled the whole
+        # transaction back already: rolling back again would fail and hide the reason.
+        if self._db.in_transaction:
+            for statement in statements:
+                self._db.execute(statement)
 
     def _migrate(self) -> int:
         """Bring the schema up to date; return the version found on opening."""

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from .archive import BUNDLED_SCHEME, bundled_etag, bundled_feed
 from .config import FetchSettings, ParseSettings
-from .errors import BroadsheetError, HTTPStatusError, NotAFeedError
+from .errors import BroadsheetError, HTTPStatusError, NotAFeedError, StoreError
 from .fetch import Fetcher
 from .models import Feed, FetchResult, ParsedFeed, RefreshProgress
 from .schedule import cache_max_age, document_hints, is_due
@@ -35,6 +35,8 @@ ProgressCallback = Callable[[RefreshProgress], None]
 
 _LAUNCH_SLICE = 16
 """Feeds whose refresh starts per turn of the event loop."""
+_MAX_BATCH = 64
+"""Writes in one transaction at most, so none holds the archive's lock for long."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +130,16 @@ class _StoreWriter:
         loop = asyncio.get_running_loop()
         try:
             while self._queue:
-                batch, self._queue = self._queue, []
+                batch, self._queue = self._queue[:_MAX_BATCH], self._queue[_MAX_BATCH:]
                 try:
                     results = await loop.run_in_executor(self._executor, self._write, batch)
-                except Exception as exc:  # the thread could not even try: all of them fail
+                except Exception as exc:  # the thread could not even try: the batch fails
                     results = [(False, exc)] * len(batch)
+                except BaseException:  # the pump itself cancelled: no write is answered
+                    for write in [*batch, *self._queue]:
+                        write.done.cancel()
+                    self._queue = []
+                    raise
                 for write, (ok, value) in zip(batch, results, strict=True):
                     if not write.done.done():
                         if ok:
@@ -156,6 +163,11 @@ class _StoreWriter:
                         )
                     except Exception as exc:  # handed to its caller
                         results.append((False, exc))
+                        if not own.in_transaction:
+                            # SQLite gave the whole transaction up (a full disk, an I/O
+                            # error): none of the batch is stored, all of it failed.
+                            reason = getattr(exc, "message", None) or str(exc)
+                            raise StoreError(f"cannot write to the database: {reason}") from None
         except BroadsheetError as exc:  # no archive, or BEGIN or COMMIT failed: none stored
             return [(False, exc)] * len(batch)
         return results
