@@ -195,8 +195,11 @@ class FeedServer:
         httpd = _Server(("127.0.0.1", 0), _Handler)
         httpd.feeds = self
         if self.tls is not None:
-            # The handshake happens in accept(); one a client refuses is dropped there.
-            httpd.socket = self.tls.wrap_socket(httpd.socket, server_side=True)
+            # Handshakes happen on each connection's own thread (in setup), so a client
+            # that connects and stays silent cannot hold up the others.
+            httpd.socket = self.tls.wrap_socket(
+                httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
         self._httpd = httpd
         scheme = "https" if self.tls is not None else "http"
         self.base_url = f"{scheme}://127.0.0.1:{httpd.server_address[1]}"
@@ -325,7 +328,7 @@ class _Server(ThreadingHTTPServer):
     def handle_error(self, request: object, client_address: object) -> None:
         # Clients dropping idle keep-alive connections (or giving up on /trickle)
         # is routine here, not worth a traceback in the test output.
-        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError | ssl.SSLError):
             return
         super().handle_error(request, client_address)
 
@@ -345,6 +348,9 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.feeds
 
     def setup(self) -> None:
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(self.timeout)
+            self.request.do_handshake()  # a refused certificate ends the connection here
         super().setup()
         state = self.feeds._state
         with state.lock:

@@ -155,7 +155,7 @@ def test_add_errors_are_one_line_and_subscribe_nothing(
     assert [f["url"] for f in cli("feeds", "--json").json()] == [WELCOME]
 
 
-def test_add_over_https_trusts_the_system_authorities_only(cli, tls_server):
+def test_add_over_https_trusts_the_system_authorities_only(cli, feed_server, tls_server):
     url = tls_server.url("files/http/sample.xml")
     refused = cli("add", url)
     assert refused.code == 1
@@ -163,9 +163,16 @@ def test_add_over_https_trusts_the_system_authorities_only(cli, tls_server):
     assert "certificate" in refused.stderr
 
     # OpenSSL reads SSL_CERT_FILE as the system's bundle: now the server's CA is trusted.
-    added = cli("add", url, env={"SSL_CERT_FILE": str(tls_server.ca_file)})
+    trusted = {"SSL_CERT_FILE": str(tls_server.ca_file)}
+    added = cli("add", url, env=trusted)
     assert added.code == 0, added.stderr
     assert url in [f["url"] for f in cli("feeds", "--json").json()]
+
+    # The same context for an https hop an http address redirects to.
+    moved = unique("moved") + ".xml"
+    feed_server.set_route(moved, b"", status=302, headers={"Location": url + "?via=redirect"})
+    via = cli("add", feed_server.url(moved), env=trusted)
+    assert via.code == 0, via.stderr
 
 
 def test_add_refuses_urls_that_are_not_http(cli):
