@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 import uuid
+import zlib
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -327,6 +329,33 @@ def test_show_reads_html_and_text_files(cli, tmp_path):
     note = tmp_path / "note.txt"
     note.write_text("Plain text\nwrapped.\n\nNext paragraph.\n")
     assert cli("show", str(note)).stdout == "Plain text wrapped.\n\nNext paragraph.\n"
+    packed = tmp_path / "page.html.gz"
+    packed.write_bytes(gzip.compress(page.read_bytes()))
+    assert cli("show", str(packed)).stdout == shown.stdout
+
+
+def _zeros_packed() -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    chunk = bytes(1024 * 1024)
+    return b"".join(packer.compress(chunk) for _ in range(60)) + packer.flush()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("photo.png", lambda: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "not a text"),
+        ("broken.gz", lambda: b"\x1f\x8b\x08\x00garbage", "cannot be unpacked"),
+        ("bomb.html.gz", _zeros_packed, "unpacks to more than 50 MB"),
+    ],
+)
+def test_show_refuses_files_it_cannot_read_as_text(cli, tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content())
+    for command in ("show", "summary", "quotes"):
+        result = cli(command, str(path))
+        assert result.code == 1
+        assert_one_clean_line(result.stderr)
+        assert message in result.stderr
 
 
 @pytest.mark.parametrize(

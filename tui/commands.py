@@ -411,16 +411,46 @@ def article_header(article: Article) -> str:
     return "\n".join(line for line in lines if line)
 
 
+MAX_DOCUMENT = 50 * 1024 * 1024
+"""The largest file (after unpacking a .gz) that show, quotes and summary read."""
+
+
 def read_document(path: Path) -> str:
+    """A saved page or text file as text; gzip is unpacked, binary files refused."""
     try:
         if path.is_dir():
             raise BroadsheetError(f"{path} is a directory, not a file")
+        if path.stat().st_size > MAX_DOCUMENT:
+            raise BroadsheetError(f"{path} is larger than {MAX_DOCUMENT // 2**20} MB")
         data = path.read_bytes()
     except OSError as exc:
         raise BroadsheetError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if data.startswith(b"\x1f\x8b"):  # a page saved as .html.gz
+        data = _gunzip(data, path)
+    head = data[:4096]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # NUL bytes outside UTF-16: an image, a PDF, an archive...
+        raise BroadsheetError(f"{path} is not a text or HTML file")
     from .core.extract import decode_document
 
     return decode_document(data, None)
+
+
+def _gunzip(data: bytes, path: Path) -> bytes:
+    import zlib
+
+    unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        unpacked = unpacker.decompress(data, MAX_DOCUMENT + 1)
+    except zlib.error:
+        unpacked, damaged = b"", True
+    else:
+        damaged = False
+    if len(unpacked) > MAX_DOCUMENT:
+        raise BroadsheetError(f"{path} unpacks to more than {MAX_DOCUMENT // 2**20} MB")
+    if damaged or not unpacker.eof:
+        raise BroadsheetError(f"{path} looks gzip-compressed but cannot be unpacked (damaged?)")
+    return unpacked
 
 
 COMMANDS: dict[str, Command] = {
