@@ -299,7 +299,7 @@ class Store:
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
+            raise write_error(exc) from None
         try:
             yield self._db
         except BaseException:
@@ -309,7 +309,7 @@ class Store:
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._roll_back("ROLLBACK")
-            raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
+            raise write_error(exc) from None
 
     @property
     def in_transaction(self) -> bool:
@@ -1012,6 +1012,13 @@ def search_query(text: str) -> str:
     quoted = [f'"{word}"' for word in words]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def write_error(exc: BaseException) -> StoreError:
+    """The one-line error for a write that failed with ``exc`` (kept if it is one)."""
+    if isinstance(exc, StoreError):
+        return exc
+    return StoreError(f"cannot write to the database: {_reason(exc)}")
 
 
 def _reason(exc: BaseException) -> str:

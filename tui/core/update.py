@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING
 
 from .archive import BUNDLED_SCHEME, bundled_etag, bundled_feed
 from .config import FetchSettings, ParseSettings
-from .errors import BroadsheetError, HTTPStatusError, NotAFeedError, StoreError
+from .errors import BroadsheetError, HTTPStatusError, NotAFeedError
 from .fetch import Fetcher
 from .models import Feed, FetchResult, ParsedFeed, RefreshProgress
 from .schedule import cache_max_age, document_hints, is_due
-from .store import Store
+from .store import Store, write_error
 
 if TYPE_CHECKING:
     from .parsepool import ParserPool
@@ -166,8 +166,7 @@ class _StoreWriter:
                         if not own.in_transaction:
                             # SQLite gave the whole transaction up (a full disk, an I/O
                             # error): none of the batch is stored, all of it failed.
-                            reason = getattr(exc, "message", None) or str(exc)
-                            raise StoreError(f"cannot write to the database: {reason}") from None
+                            raise write_error(exc) from None
         except BroadsheetError as exc:  # no archive, or BEGIN or COMMIT failed: none stored
             return [(False, exc)] * len(batch)
         return results
