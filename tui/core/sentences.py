@@ -33,6 +33,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tui.core.quotes.lexicon import (
+    ATTRIBUTION_VERBS,
+    MONTH_ABBREVIATIONS,
+    STATE_ABBREVIATIONS,
+    TITLE_ABBREVIATIONS,
+)
+
 __all__ = ["SentenceTokenizer", "sentence_spans", "split_sentences", "word_tokens"]
 
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
@@ -53,26 +60,19 @@ _BULLETS = frozenset("•⁃◦▪●·")
 _WORD_CHARS = re.compile(r"[^\W\d_]+")
 
 # Titles written before a name: never the end of a sentence.
-_TITLES = frozenset(
-    """Mr Mrs Ms Messrs Mmes Mme Mlle Dr Drs Prof Profs Gen Gens Sen Sens Rep Reps Gov Govs
-    Lt Col Capt Cmdr Cmdt Maj Brig Sgt Cpl Pvt Adm Rev Revs Hon Pres Supt Insp Det Atty Amb
-    Msgr Fr Sr Sra Srta Mt Ft St Ste Pt""".split()
-)
+_TITLES = TITLE_ABBREVIATIONS
 # Abbreviations that stand before a number: ``No. 10``, ``p. 55``.
 _BEFORE_NUMBER = frozenset(
     "no nos nr p pp vol vols fig figs art arts sec ch para op n° tel ext".split()
 )
 # Abbreviations that may end a sentence, in any case.
-_ABBREVIATIONS_ANY_CASE = frozenset(
+_ABBREVIATIONS_ANY_CASE = (MONTH_ABBREVIATIONS - {"mar"}) | frozenset(
     """inc ltd co corp cos plc llc bros jr sr esq vs v etc al approx dept depts est univ assn
-    ave blvd rd hwy jan feb apr jun jul aug sep sept oct nov dec govt intl natl mfg misc
-    ph.d m.sc b.sc ed eds cf viz""".split()
+    ave blvd rd hwy govt intl natl mfg misc ph.d m.sc b.sc ed eds cf viz""".split()
 )
 # Abbreviations that are also common words, so only in their capitalised form.
-_ABBREVIATIONS_CAPITALISED = frozenset(
-    """Mar Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun Ala Ariz Ark Calif Colo Conn Del Fla Ga
-    Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo Mont Neb Nev Okla Ore Pa Penn Tenn Tex Va
-    Vt Wash Wis Wisc Wyo""".split()
+_ABBREVIATIONS_CAPITALISED = STATE_ABBREVIATIONS | frozenset(
+    "Mar Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun".split()
 )
 _NEVER_ENDS = frozenset({"e.g", "i.e", "cf", "viz"})
 _TIMES = frozenset({"a.m", "p.m"})
@@ -98,12 +98,7 @@ _STARTERS = frozenset(
     were be been has have had do does did can could would should might must according among
     under over about against along across through within like unlike even only""".split()
 )
-_SPEECH_VERBS = frozenset(
-    """said says asked asks added adds told tells wrote writes shouted shouts replied replies
-    explained explains insisted insists recalled recalls noted notes continued continues
-    declared declares exclaimed cried wondered joked jokes quipped argued argues warned warns
-    admitted admits stated states tweeted""".split()
-)
+_SPEECH_VERBS = ATTRIBUTION_VERBS
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
