@@ -1,8 +1,14 @@
-"""Evaluate ``tui.core.quotes.find_quotes`` on PolNeAR dev and on the seed story.
+"""Evaluate ``tui.core.quotes.find_quotes`` on PolNeAR train and dev and on the seed story.
 
 Usage::
 
-    python scripts/eval_quotes.py PATH/TO/shared/eval [--errors N]
+    python scripts/eval_quotes.py PATH/TO/shared/eval [--only train|dev] [--errors N]
+
+One command prints, in order: PolNeAR train (840 articles, the set the rules and
+weights are developed and tuned on), PolNeAR dev (84 articles, the check that they
+generalise: look at it after tuning, not during), the seed story, and the speed.
+``--errors N`` lists N misses of each kind on train (``--errors-on dev`` to list
+dev's, once tuning is over).
 
 Scoring follows ``eval/quotes/README.md`` ("How Broadsheet's quote detection is
 scored"):
@@ -39,11 +45,13 @@ The last line of output is one JSON summary.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import re
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tui.core.quotes import find_quotes
@@ -211,9 +219,22 @@ def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     return p, r, f
 
 
-def eval_polnear(root: Path, show_errors: int) -> dict:
-    path = root / "quotes" / "polnear" / "polnear_dev.jsonl"
-    articles = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+def load_polnear(root: Path, compartment: str) -> list[dict]:
+    """PolNeAR articles of one compartment: dev is plain JSONL, train gzipped."""
+    folder = root / "quotes" / "polnear"
+    plain = folder / f"polnear_{compartment}.jsonl"
+    if plain.exists():
+        lines = plain.read_text(encoding="utf-8").splitlines()
+    else:
+        with gzip.open(folder / f"polnear_{compartment}.jsonl.gz", "rt", encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def score(
+    articles: list[dict], finder: Callable[[str], list] = find_quotes, show_errors: int = 0
+) -> dict:
+    """The README's figures for ``finder`` on ``articles``."""
     n_gold = n_pred = tp = exact = 0
     spk = {"last_word": 0, "strict": 0, "contains": 0}
     spk_n = 0
@@ -223,7 +244,7 @@ def eval_polnear(root: Path, show_errors: int) -> dict:
         text = art["text"]
         gold = gold_quotes(art)
         t0 = time.perf_counter()
-        pred = find_quotes(text)
+        pred = finder(text)
         times.append((time.perf_counter() - t0) * 1000)
         for q in pred:
             assert text[q.start : q.end] == q.text, (art["id"], q)
@@ -269,10 +290,11 @@ def eval_polnear(root: Path, show_errors: int) -> dict:
         "exact_recall": round(er, 4),
         "exact_f1": round(ef, 4),
         "speaker_n": spk_n,
+        "speaker_right": spk["last_word"],
         "speaker_accuracy": round(spk["last_word"] / spk_n, 4) if spk_n else 0.0,
         "speaker_strict": round(spk["strict"] / spk_n, 4) if spk_n else 0.0,
         "speaker_contains": round(spk["contains"] / spk_n, 4) if spk_n else 0.0,
-        "median_ms": round(statistics.median(times), 3),
+        "median_ms": round(statistics.median(times), 3) if times else 0.0,
     }
     if show_errors:
         for kind, items in errors.items():
@@ -280,6 +302,23 @@ def eval_polnear(root: Path, show_errors: int) -> dict:
             for line in items[:show_errors]:
                 print("  ", line)
     return result
+
+
+def print_figures(name: str, res: dict) -> None:
+    print(
+        f"{name}: {res['articles']} articles, {res['gold']} gold quotes, "
+        f"{res['predicted']} predicted"
+    )
+    print(f"  Jaccard>=0.5  P {res['precision']:.3f}  R {res['recall']:.3f}  F1 {res['f1']:.3f}")
+    print(
+        f"  exact span    P {res['exact_precision']:.3f}  R {res['exact_recall']:.3f}  "
+        f"F1 {res['exact_f1']:.3f}"
+    )
+    print(
+        f"  speaker accuracy on {res['speaker_n']} matched non-pronoun quotes: "
+        f"{res['speaker_accuracy']:.3f} (headline: gold last word in predicted)  "
+        f"strict {res['speaker_strict']:.3f}  contains {res['speaker_contains']:.3f}"
+    )
 
 
 def strip_boilerplate(text: str, labels: dict) -> str:
@@ -377,27 +416,35 @@ def bench(root: Path) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("eval_dir", type=Path, help="the shared/eval folder")
+    parser.add_argument(
+        "--only",
+        choices=("train", "dev"),
+        help="score one compartment (tune with --only train; dev is the check)",
+    )
     parser.add_argument("--errors", type=int, default=0, help="show N errors of each kind")
+    parser.add_argument(
+        "--errors-on",
+        choices=("train", "dev"),
+        default="train",
+        help="which compartment --errors lists (default train: tuning looks at train only)",
+    )
     args = parser.parse_args(argv)
     root: Path = args.eval_dir
     if not (root / "quotes").is_dir():
         parser.error(f"{root} has no quotes/ folder")
 
-    res = eval_polnear(root, args.errors)
-    print(
-        f"PolNeAR dev: {res['articles']} articles, {res['gold']} gold quotes, "
-        f"{res['predicted']} predicted"
-    )
-    print(f"  Jaccard>=0.5  P {res['precision']:.3f}  R {res['recall']:.3f}  F1 {res['f1']:.3f}")
-    print(
-        f"  exact span    P {res['exact_precision']:.3f}  R {res['exact_recall']:.3f}  "
-        f"F1 {res['exact_f1']:.3f}"
-    )
-    print(
-        f"  speaker accuracy on {res['speaker_n']} matched non-pronoun quotes: "
-        f"{res['speaker_accuracy']:.3f} (headline: gold last word in predicted)  "
-        f"strict {res['speaker_strict']:.3f}  contains {res['speaker_contains']:.3f}"
-    )
+    summary: dict = {}
+    for compartment in ("train", "dev"):
+        if args.only and args.only != compartment:
+            continue
+        articles = load_polnear(root, compartment)
+        shown = args.errors if args.errors_on == compartment else 0
+        res = score(articles, show_errors=shown)
+        print_figures(f"PolNeAR {compartment}", res)
+        summary[f"polnear_{compartment}"] = res
+    if args.only:
+        print(json.dumps(summary, sort_keys=True))
+        return 0
     print("Seed story:")
     seed = eval_seed(root)
     print(
@@ -413,10 +460,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     ms = bench(root)
     print(
-        f"Speed: median {res['median_ms']:.2f} ms per PolNeAR article, "
+        f"Speed: median {summary['polnear_dev']['median_ms']:.2f} ms per PolNeAR dev article, "
         f"{ms:.2f} ms per 1,000-word article"
     )
-    summary = {"polnear_dev": res, "seed": seed, "ms_per_1000_words": round(ms, 3)}
+    summary.update({"seed": seed, "ms_per_1000_words": round(ms, 3)})
     print(json.dumps(summary, sort_keys=True))
     return 0
 
