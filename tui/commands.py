@@ -172,7 +172,8 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
         )
     finally:
         progress.finish()
-    removed = apply_retention(ctx) if ctx.config.retention.active else 0
+    retention = ctx.config.retention
+    removed = ctx.store.apply_retention(retention) if retention.active else 0
     if args.json:
         output.print_json({**report.to_json(), "removed_by_retention": removed})
     else:
@@ -196,25 +197,6 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
             )
         return 1
     return 0
-
-
-def apply_retention(ctx: Context) -> int:
-    """Remove articles past the configured limits, one feed per transaction."""
-    settings = ctx.config.retention
-    now = datetime.now(UTC)
-    removed = 0
-    for feed in ctx.store.feeds():
-        keep_days, max_per_feed = settings.limits(feed.url)
-        removed += ctx.store.prune_feed(
-            feed.id,
-            now=now,
-            keep_days=keep_days,
-            max_per_feed=max_per_feed,
-            include_unread=settings.unread,
-        )
-    if removed:
-        ctx.store.reclaim_space()
-    return removed
 
 
 def cmd_import_opml(ctx: Context, args: argparse.Namespace) -> int:
