@@ -15,134 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from html.parser import HTMLParser
 from typing import Any, NamedTuple
 
+from .htmltext import html_paragraphs
 from .textsafe import strip_controls
 
-_BLOCKS = frozenset(
-    [
-        "address",
-        "article",
-        "blockquote",
-        "br",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "tr",
-        "ul",
-    ]
-)
-# Content that is never article text.
-_SKIPPED = frozenset(
-    [
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "svg",
-        "iframe",
-        "object",
-        "nav",
-        "footer",
-        "aside",
-        "form",
-        "button",
-        "figcaption",
-        "select",
-        "textarea",
-        "head",
-    ]
-)
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 _HTML_HINT = re.compile(r"<\s*(?:p|br|div|a|span|em|strong|b|i|ul|ol|li|h\d|img|html|body)\b", re.I)
-
-
-class _TextCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.paragraphs: list[str] = []
-        self._current: list[str] = []
-        self._skip_depth = 0
-        self._pre_depth = 0
-
-    def _flush(self) -> None:
-        text = "".join(self._current)
-        if not self._pre_depth:
-            text = _SPACES.sub(" ", text.replace("\n", " ")).strip()
-        if text.strip():
-            self.paragraphs.append(text)
-        self._current = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIPPED:
-            if tag not in _VOID:
-                self._skip_depth += 1
-            return
-        if self._skip_depth:
-            return
-        if tag in _BLOCKS:
-            self._flush()
-        if tag == "li":
-            self._current.append("• ")
-        elif tag == "pre":
-            self._pre_depth += 1
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCKS and not self._skip_depth:
-            self._flush()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIPPED:
-            self._skip_depth = max(0, self._skip_depth - 1)
-            return
-        if self._skip_depth:
-            return
-        if tag in _BLOCKS:
-            self._flush()
-        if tag == "pre":
-            self._pre_depth = max(0, self._pre_depth - 1)
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip_depth:
-            self._current.append(data)
-
-    def close(self) -> None:
-        super().close()
-        self._flush()
 
 
 def looks_like_html(text: str) -> bool:
@@ -151,10 +30,7 @@ def looks_like_html(text: str) -> bool:
 
 def html_to_paragraphs(html: str) -> list[str]:
     """The text of ``html`` as a list of paragraphs."""
-    collector = _TextCollector()
-    collector.feed(strip_controls(html))
-    collector.close()
-    return collector.paragraphs
+    return html_paragraphs(strip_controls(html))
 
 
 # --- Boilerplate -------------------------------------------------------------------------
