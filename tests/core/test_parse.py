@@ -545,19 +545,30 @@ def test_performance_of_a_fifty_item_feed() -> None:
     assert (time.perf_counter() - start) / 5 < 0.5  # generous: ~20 ms on a laptop
 
 
-def test_only_the_parse_module_imports_feedparser() -> None:
+def test_only_the_parse_package_imports_feedparser_and_only_fast_its_internals() -> None:
     package = Path(__file__).resolve().parents[2] / "tui"
-    importers = {
-        path.relative_to(package).as_posix()
+    sources = {
+        path.relative_to(package).as_posix(): path.read_text("utf-8")
         for path in package.rglob("*.py")
-        if re.search(r"^\s*(import|from)\s+feedparser", path.read_text("utf-8"), re.M)
     }
-    assert importers == {"core/parse.py"}
+    importers = {
+        name
+        for name, text in sources.items()
+        if re.search(r"^\s*(import|from)\s+feedparser", text, re.M)
+    }
+    assert importers == {"core/parse/fast.py", "core/parse/via_feedparser.py"}
+    # feedparser's own modules other than its exceptions are its internals.
+    internals = {
+        name
+        for name, text in sources.items()
+        if re.search(r"^\s*from\s+feedparser\.(?!exceptions\b)", text, re.M)
+    }
+    assert internals == {"core/parse/fast.py"}
 
 
 # ------------------------------------------------------------ the fast path
 #
-# Plain UTF-8 RSS 2.0 and Atom 1.0 documents skip feedparser (parse._fast_parse). It
+# Plain UTF-8 RSS 2.0 and Atom 1.0 documents skip feedparser (parse.fast.fast_parse). It
 # must give exactly feedparser's results, and hand anything else to feedparser.
 
 
@@ -576,11 +587,11 @@ def _both_paths(content: bytes, headers: dict[str, str] | None = None, url: str 
 
 
 def _takes_fast_path(content: bytes, headers: dict[str, str] | None = None, url=None) -> bool:
-    from tui.core.parse import _fast_parse
+    from tui.core.parse.fast import fast_parse
 
     lowered = {name.lower(): value for name, value in (headers or {}).items()}
     content_type = lowered.get("content-type") or "application/xml"
-    return _fast_parse(content, content_type, url) is not None
+    return fast_parse(content, content_type, url) is not None
 
 
 @pytest.mark.parametrize(("relative", "headers"), GOLDEN_CASES, ids=[c[0] for c in GOLDEN_CASES])
@@ -978,10 +989,10 @@ def test_fast_path_takes_only_documents_feedparser_reads_as_utf8(prefix, headers
 
 @pytest.mark.parametrize("bomb", [_billion_laughs, _quadratic_blowup])
 def test_fast_path_refuses_entity_declarations(bomb) -> None:
-    from tui.core.parse import _fast_parse
+    from tui.core.parse.fast import fast_parse
 
     # The raw document (before our own stripping) never reaches expat's DTD handling.
-    assert _fast_parse(bomb(), "application/xml", None) is None
+    assert fast_parse(bomb(), "application/xml", None) is None
     start = time.perf_counter()
     feed = parse_feed(bomb(), {"content-type": "application/xml"}, "https://bomb.example/")
     assert time.perf_counter() - start < 0.5
