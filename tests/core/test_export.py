@@ -645,7 +645,7 @@ def test_a_read_only_folder_gives_one_clear_message_and_keeps_the_old_file(tmp_p
                     os.seteuid(0)
         finally:
             folder.chmod(0o755)
-        assert update.value.message == f"cannot write {old}: {export._REASONS[errno.EACCES]}"
+        assert update.value.message == f"cannot write {old}: {export.files._REASONS[errno.EACCES]}"
         assert "\n" not in new.value.message and "permission denied" in new.value.message
         assert strict_front_matter(old.read_text())[0]["note"] == "old"
         assert [p.name for p in folder.iterdir()] == [old.name]

@@ -76,5 +76,9 @@ class NotAFeedError(ParseError):
     """The document is HTML or something else that is not a feed."""
 
 
+class ExportError(BroadsheetError):
+    """An export or digest could not be written; ``.message`` says why in one line."""
+
+
 class OPMLError(BroadsheetError):
     """An OPML file could not be read or written."""
