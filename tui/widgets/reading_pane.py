@@ -159,7 +159,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.query_one("#article-body", Static).update(body)
 
     def show_message(self, message: str) -> None:
+        """A line in place of an article; the last article's summary and quotes go too."""
         self._reading = None
         self.plain_text = message
         self.query_one("#article-header", Static).update(Text(message, style="dim"))
-        self.query_one("#article-body", Static).update("")
+        for slot in ("#article-summary", "#article-quotes", "#article-body"):
+            self.query_one(slot, Static).update("")
+        self.query_one("#article-summary").display = False
+        self.query_one("#article-quotes").display = False
