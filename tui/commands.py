@@ -250,7 +250,7 @@ def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
-    title, text = resolve_text(ctx, args.target)
+    title, text = target_text(ctx, args.target)
     if title:
         output.print_text(title + "\n")
     output.print_text(text or "(this article has no text)")
@@ -260,7 +260,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_quotes(ctx: Context, args: argparse.Namespace) -> int:
     from .core.quotes import find_quotes
 
-    _, text = resolve_text(ctx, args.target)
+    _, text = target_text(ctx, args.target)
     quotes = find_quotes(text)
     if args.json:
         output.print_json(
@@ -278,7 +278,7 @@ def cmd_quotes(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_summary(ctx: Context, args: argparse.Namespace) -> int:
     from .core.summarize import DEFAULT_METHOD, summarize
 
-    header, text = resolve_text(ctx, args.target)
+    header, text = target_text(ctx, args.target)
     title = header.splitlines()[0] if header else None
     summary = summarize(
         text,
@@ -354,7 +354,7 @@ def cmd_digest(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def resolve_text(ctx: Context, target: str) -> tuple[str, str]:
+def target_text(ctx: Context, target: str) -> tuple[str, str]:
     """(header, clean text) for an article id, a URL or a file."""
     # Here, not at the top: trafilatura and lxml are only for commands that show text.
     from .core.extract import clean_text, extract_article, looks_like_html

@@ -33,7 +33,9 @@ def make_config(tmp_path, text=""):
 
 def teaser_article(store, link):
     feed = store.add_feed(f"https://teasers.example/{uuid.uuid4().hex}")
-    entry = ParsedEntry(title="Pier rebuilt", guid="pier", link=link, summary="<p>The pier…</p>")
+    entry = ParsedEntry(
+        title="Pier rebuilt", guid="pier", link=link, summary_html="<p>The pier…</p>"
+    )
     store.apply_feed_update(feed.id, ParsedFeed("Teasers", entries=(entry,)), now=datetime.now(UTC))
     return store.article(store.articles()[0].id)
 

@@ -43,7 +43,7 @@ import pytest
 
 from tui.core.errors import NotAFeedError, ParseError
 from tui.core.models import ParsedEntry, ParsedFeed
-from tui.core.parse import looks_like_html, parse_feed
+from tui.core.parse import is_web_page, parse_feed
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FEEDS = DATA / "feeds"
@@ -115,7 +115,7 @@ def to_golden(feed: ParsedFeed) -> dict:
             "author": item.author,
             "published": _iso(item.published),
             "updated": _iso(item.updated),
-            "summary": item.summary[:80],
+            "summary_html": item.summary_html[:80],
             "content": item.content[:80],
             "categories": list(item.categories),
         }
@@ -151,7 +151,7 @@ def _all_text(feed: ParsedFeed) -> str:
     parts = [feed.title, feed.description, feed.link or "", feed.warning or ""]
     for item in feed.entries:
         parts += [item.title, item.link or "", item.guid or "", item.author or ""]
-        parts += [item.summary, item.content, *item.categories]
+        parts += [item.summary_html, item.content, *item.categories]
     return "\n".join(parts)
 
 
@@ -189,7 +189,7 @@ def test_escape_sequences_never_survive() -> None:
     assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
     assert "pwned" not in feed.title  # the whole OSC sequence goes, not just ESC
     assert feed.entries[0].title == "raw title done"
-    assert feed.entries[0].summary == "body  and  and bell end"
+    assert feed.entries[0].summary_html == "body  and  and bell end"
 
 
 # ------------------------------------------------------------ entity attacks
@@ -333,23 +333,23 @@ def test_html_page_is_not_a_feed() -> None:
         parse_feed(moved, {"content-type": "text/html"})
 
 
-def test_looks_like_html() -> None:
+def test_is_web_page() -> None:
     page = (FEEDS / "ours/page.html").read_bytes()
     rss = (FEEDS / "reader/full.rss").read_bytes()
-    assert looks_like_html(page)
-    assert looks_like_html(page, "text/html")
-    assert not looks_like_html(rss, "text/html")  # the root element decides
-    assert not looks_like_html(rss)
-    assert looks_like_html(b"<?xml version='1.0'?><html xmlns='http://www.w3.org/1999/xhtml'/>")
-    assert looks_like_html(b"plain words", "text/html; charset=utf-8")
-    assert not looks_like_html(b"plain words", "text/plain")
-    assert not looks_like_html(b'{"version": "https://jsonfeed.org/version/1.1"}', "text/html")
+    assert is_web_page(page)
+    assert is_web_page(page, "text/html")
+    assert not is_web_page(rss, "text/html")  # the root element decides
+    assert not is_web_page(rss)
+    assert is_web_page(b"<?xml version='1.0'?><html xmlns='http://www.w3.org/1999/xhtml'/>")
+    assert is_web_page(b"plain words", "text/html; charset=utf-8")
+    assert not is_web_page(b"plain words", "text/plain")
+    assert not is_web_page(b'{"version": "https://jsonfeed.org/version/1.1"}', "text/html")
     # An XHTML DOCTYPE in front of an RSS root (feedparser's always_strip_doctype case).
     xhtml_doctype = (
         b'<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x">'
         b"<rss><channel><title>found</title></channel></rss>"
     )
-    assert not looks_like_html(xhtml_doctype)
+    assert not is_web_page(xhtml_doctype)
     assert parse_feed(xhtml_doctype).title == "found"
 
 
@@ -405,18 +405,18 @@ def test_non_latin_text_round_trips_exactly() -> None:
     item = cyrillic.entries[0]
     assert item.title == "Съешь же ещё этих мягких французских булок, да выпей чаю"
     assert item.author == "Иван Петров" and item.categories == ("Общество",)
-    assert "Широкая электрификация южных губерний" in item.summary
+    assert "Широкая электрификация южных губерний" in item.summary_html
 
     big5 = parse_fixture("ours/big5.rss")
     assert big5.title == "臺灣新聞"
     assert big5.entries[0].title == "颱風過後，台北市民清理街道"
-    assert big5.entries[0].summary == "許多[功]課與「引號」測試。"
+    assert big5.entries[0].summary_html == "許多[功]課與「引號」測試。"
 
     sjis = parse_fixture("ours/shift_jis.atom")
     assert sjis.title == "日本のニュース"
     assert sjis.entries[0].title == "東京で桜が開花しました"
     assert sjis.entries[0].author == "山田太郎"
-    assert sjis.entries[0].summary == "<p>表示ソフト（ソ・表・能）の確認。</p>"
+    assert sjis.entries[0].summary_html == "<p>表示ソフト（ソ・表・能）の確認。</p>"
 
     utf16 = parse_fixture("ours/utf16.atom")
     assert utf16.title == "UTF-16 Ελληνικά"
@@ -476,7 +476,7 @@ def test_missing_fields_and_duplicate_guids() -> None:
     assert len(feed.entries) == 6  # nothing is dropped or merged here; the store dedups
     first, second, third, dup_a, dup_b, padded = feed.entries
     assert (first.title, first.link, first.guid) == ("", None, None)
-    assert first.summary == "Only a description here."
+    assert first.summary_html == "Only a description here."
     assert (second.title, second.link, second.guid) == ("Only a title", None, None)
     assert (third.title, third.link) == ("", "https://sparse.example/only-link")
     assert dup_a.guid == dup_b.guid == "same-guid"
@@ -487,7 +487,7 @@ def test_missing_fields_and_duplicate_guids() -> None:
 def test_bodies_stay_html_and_plain_text_is_escaped() -> None:
     medium = parse_fixture("rss-parser/content-encoded.rss")
     assert medium.entries[0].content.startswith("<")  # content:encoded, HTML kept
-    assert len(medium.entries[0].content) > len(medium.entries[0].summary)
+    assert len(medium.entries[0].content) > len(medium.entries[0].summary_html)
 
     relative = parse_fixture("reader/relative.atom")
     # <content type="text/plain"> vs type="text/html": the longer one, escaped if text.
@@ -498,7 +498,7 @@ def test_bodies_stay_html_and_plain_text_is_escaped() -> None:
         b'<content type="html">&lt;p&gt;body&lt;/p&gt;</content></entry></feed>'
     )
     item = atom_without_summary.entries[0]
-    assert item.content == "<p>body</p>" and item.summary == ""  # no copied summary
+    assert item.content == "<p>body</p>" and item.summary_html == ""  # no copied summary
 
 
 def test_json_feed() -> None:

@@ -25,6 +25,7 @@ _HTML_HINT = re.compile(r"<\s*(?:p|br|div|a|span|em|strong|b|i|ul|ol|li|h\d|img|
 
 
 def looks_like_html(text: str) -> bool:
+    """Whether ``text`` carries HTML markup (a common tag near its start)."""
     return bool(_HTML_HINT.search(text[:4096]))
 
 

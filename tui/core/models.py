@@ -19,8 +19,8 @@ class ParsedEntry:
     published: datetime | None = None
     """Timezone-aware, in UTC."""
     updated: datetime | None = None
-    summary: str = ""
-    """HTML as the feed gave it (kept for later extraction)."""
+    summary_html: str = ""
+    """The entry's summary as HTML, as the feed gave it (kept for later extraction)."""
     content: str = ""
     """HTML of the fullest body the feed carries, or empty."""
     categories: tuple[str, ...] = ()
@@ -112,7 +112,8 @@ class Article:
     first_seen: datetime | None = None
     read: bool = False
     bookmarked: bool = False
-    summary: str = ""
+    summary_html: str = ""
+    """The feed's summary of the article, as HTML (not our extractive ``Summary``)."""
     content: str = ""
     sort_time: int = 0
     """Seconds since the epoch used for newest-first order and keyset paging."""
@@ -120,7 +121,7 @@ class Article:
     @property
     def body_html(self) -> str:
         """The fullest HTML body the feed gave."""
-        return self.content or self.summary
+        return self.content or self.summary_html
 
 
 @dataclass(frozen=True, slots=True)

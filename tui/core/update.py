@@ -374,7 +374,7 @@ class Subscription:
     """The web page the feed was found on, when the URL given was a page."""
 
 
-async def find_feed(
+async def discover_feed(
     fetcher: Fetcher, pool: ParserPool, url: str
 ) -> tuple[str, FetchResult, ParsedFeed, str | None]:
     """Fetch ``url``; if it is a web page, follow its first announced feed.
@@ -422,7 +422,7 @@ async def subscribe_async(
 
     with ParserPool(parse or ParseSettings()) as pool:
         async with Fetcher(fetch or FetchSettings()) as fetcher:
-            feed_url, result, parsed, page = await find_feed(fetcher, pool, url)
+            feed_url, result, parsed, page = await discover_feed(fetcher, pool, url)
     feed = store.add_feed(feed_url, title=title, tags=tags)
     added = store.apply_feed_update(
         feed.id,

@@ -162,12 +162,12 @@ def _stage(folder: Path, data: bytes, mode: int = 0o666) -> Path:
         finally:
             os.close(fd)
     except BaseException:
-        _discard(temp)
+        _remove_temp(temp)
         raise
     return temp
 
 
-def _discard(temp: Path) -> None:
+def _remove_temp(temp: Path) -> None:
     with contextlib.suppress(OSError):
         os.unlink(temp)
 
@@ -207,7 +207,7 @@ def _publish_new(temp: Path, target: Path) -> None:
             raise FileExistsError(errno.EEXIST, "file exists", str(target)) from None
         os.replace(temp, target)
         return
-    _discard(temp)
+    _remove_temp(temp)
 
 
 def _existing_mode(target: Path) -> int:
@@ -235,7 +235,7 @@ def write_atomically(target: Path, text: str) -> None:
             os.chmod(temp, mode)
             os.replace(temp, target)
         except BaseException:
-            _discard(temp)
+            _remove_temp(temp)
             raise
     except OSError as exc:
         raise _failure(target, exc) from None
@@ -321,5 +321,5 @@ def write_unique(
         raise _failure(target, exc) from None
     finally:
         if temp is not None:
-            _discard(temp)
+            _remove_temp(temp)
     raise ExportError(f"cannot write {first}: too many files with this name")

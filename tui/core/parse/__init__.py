@@ -18,10 +18,10 @@ from ..models import ParsedFeed
 from .fields import media_type
 from .hardening import head_text
 from .jsonfeed import parse_json_feed
-from .sniff import HTML_ROOTS, looks_like_html, sniff_root
+from .sniff import HTML_ROOTS, is_web_page, sniff_root
 from .via_feedparser import parse_xml_feed
 
-__all__ = ["looks_like_html", "parse_feed"]
+__all__ = ["is_web_page", "parse_feed"]
 
 _JSON_TYPES = frozenset({"application/feed+json", "application/json"})
 

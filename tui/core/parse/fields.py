@@ -29,7 +29,7 @@ def text_field(value: object, kind: str) -> str:
     return one_line(value)
 
 
-def body_html(value: object, kind: str | None) -> str:
+def body_as_html(value: object, kind: str | None) -> str:
     """An entry body as HTML: kept as is when it is HTML, escaped into <p>s when text."""
     if not isinstance(value, str) or not value:
         return ""

@@ -69,7 +69,7 @@ def _json_entry(item: Mapping[str, Any], url: str | None, feed_author: str | Non
         author=_json_author(item) if "authors" in item or "author" in item else feed_author,
         published=_iso_date(item.get("date_published")),
         updated=_iso_date(item.get("date_modified")),
-        summary=text_to_html(strip_controls(summary)) if summary else "",
+        summary_html=text_to_html(strip_controls(summary)) if summary else "",
         content=content,
         categories=categories(tags if isinstance(tags, list) else ()),
     )

@@ -8,7 +8,7 @@ from .hardening import head_text, walk_prolog
 HTML_ROOTS = frozenset({"html", "head", "body"})
 
 
-def looks_like_html(content: bytes, content_type: str | None = None) -> bool:
+def is_web_page(content: bytes, content_type: str | None = None) -> bool:
     """Whether ``content`` is an HTML page rather than a feed.
 
     The document's root element decides (``<rss>`` served as ``text/html`` is still a

@@ -32,14 +32,14 @@ from .fast import fast_parse
 from .fields import (
     MAX_YEAR,
     MIN_YEAR,
-    body_html,
+    body_as_html,
     categories,
     safe_link,
     text_field,
     urljoin_or_none,
 )
 from .hardening import as_text, refuse_hidden_declarations, remove_entity_declarations
-from .sniff import looks_like_html
+from .sniff import is_web_page
 
 
 def parse_xml_feed(
@@ -86,7 +86,7 @@ def parse_xml_feed(
     entries_raw = result.get("entries") or []
 
     if not entries_raw:
-        if not version and looks_like_html(content, headers.get("content-type")):
+        if not version and is_web_page(content, headers.get("content-type")):
             raise NotAFeedError("this is a web page, not a feed")
         if not title:
             if problem:
@@ -115,12 +115,12 @@ def parse_xml_feed(
 def _xml_entry(entry: Mapping[str, Any], base: str | None, feed_author: str | None) -> ParsedEntry:
     contents = [c for c in entry.get("content") or () if isinstance(c.get("value"), str)]
     best = max(contents, key=lambda c: len(c["value"]), default=None)
-    content = body_html(best["value"], best.get("type")) if best else ""
+    content = body_as_html(best["value"], best.get("type")) if best else ""
     # Without a summary of its own an Atom entry gets a copy of its content from
     # feedparser; keep only what the feed really gave.
-    summary = ""
+    summary_html = ""
     if "summary_detail" in entry or not contents:
-        summary = body_html(entry.get("summary"), _detail_type(entry, "summary_detail"))
+        summary_html = body_as_html(entry.get("summary"), _detail_type(entry, "summary_detail"))
     guid = entry.get("id")
     return ParsedEntry(
         title=text_field(entry.get("title"), _detail_type(entry, "title_detail")),
@@ -130,7 +130,7 @@ def _xml_entry(entry: Mapping[str, Any], base: str | None, feed_author: str | No
         published=_struct_date(entry.get("published_parsed")),
         # dict.get: FeedParserDict answers "updated_parsed" with "published_parsed".
         updated=_struct_date(dict.get(entry, "updated_parsed")),
-        summary=summary,
+        summary_html=summary_html,
         content=content,
         categories=categories(
             tag.get("term") or tag.get("label") for tag in entry.get("tags") or ()
@@ -140,7 +140,7 @@ def _xml_entry(entry: Mapping[str, Any], base: str | None, feed_author: str | No
 
 def _is_blank(item: ParsedEntry) -> bool:
     """Nothing to show or identify it by (e.g. the cut-off last item of a truncated feed)."""
-    return not (item.title or item.link or item.guid or item.summary or item.content)
+    return not (item.title or item.link or item.guid or item.summary_html or item.content)
 
 
 def _bozo_problem(result: Mapping[str, Any], added_lines: int = 0) -> str | None:

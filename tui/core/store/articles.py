@@ -100,7 +100,7 @@ class ArticlesMixin(StoreBase):
     @reads
     def article(self, article_id: int) -> Article:
         """One article with its body."""
-        return read_article(self._db, article_id)
+        return select_article(self._db, article_id)
 
     @reads
     def article_by_link(self, link: str) -> Article | None:
@@ -176,7 +176,7 @@ class ArticlesMixin(StoreBase):
         return total, unread or 0, bookmarked
 
 
-def read_article(db: sqlite3.Connection, article_id: int) -> Article:
+def select_article(db: sqlite3.Connection, article_id: int) -> Article:
     """One article with its body."""
     row = db.execute(
         f"""SELECT {ARTICLE_COLUMNS}, a.summary, a.content
@@ -185,7 +185,7 @@ def read_article(db: sqlite3.Connection, article_id: int) -> Article:
     ).fetchone()
     if row is None:
         raise ArticleNotFoundError(f"no article with id {article_id}")
-    return article_from_row(row[:-2], summary=row[-2], content=row[-1])
+    return article_from_row(row[:-2], summary_html=row[-2], content=row[-1])
 
 
 def _search_leads(which: ArticleFilter) -> bool:
@@ -228,7 +228,9 @@ def _filter_clauses(which: ArticleFilter) -> tuple[list[str], list[object]]:
     return clauses, params
 
 
-def article_from_row(row: Sequence[object], *, summary: str = "", content: str = "") -> Article:
+def article_from_row(
+    row: Sequence[object], *, summary_html: str = "", content: str = ""
+) -> Article:
     return Article(
         id=row[0],
         feed_id=row[1],
@@ -242,7 +244,7 @@ def article_from_row(row: Sequence[object], *, summary: str = "", content: str =
         read=bool(row[9]),
         bookmarked=bool(row[10]),
         sort_time=row[11],
-        summary=summary,
+        summary_html=summary_html,
         content=content,
     )
 

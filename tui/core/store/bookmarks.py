@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from ..errors import ArticleNotFoundError
 from ..models import Bookmark
-from .articles import ARTICLE_COLUMNS, article_from_row, read_article
+from .articles import ARTICLE_COLUMNS, article_from_row, select_article
 from .base import StoreBase, from_timestamp, reads, to_timestamp, writes
 
 
@@ -50,5 +50,5 @@ class BookmarksMixin(StoreBase):
         ).fetchone()
         if row is None:
             return None
-        article = read_article(self._db, article_id)
+        article = select_article(self._db, article_id)
         return Bookmark(article, note=row[0], created_at=from_timestamp(row[1]))

@@ -35,7 +35,10 @@ def dedup_key(entry: ParsedEntry) -> str:
 
 
 class NewArticle(NamedTuple):
-    """An entry to insert; the fields after ``key`` are its columns in INSERT order."""
+    """An entry to insert; the fields after ``key`` are its columns in INSERT order.
+
+    ``summary_html`` goes to the column ``summary`` (a rename is not worth a migration).
+    """
 
     key: str
     guid: str | None
@@ -44,7 +47,7 @@ class NewArticle(NamedTuple):
     author: str | None
     published: int | None
     updated: int | None
-    summary: str
+    summary_html: str
     content: str
     first_seen: int
     sort_time: int
@@ -59,7 +62,7 @@ class ChangedArticle(NamedTuple):
     author: str | None
     published: int | None
     updated: int | None
-    summary: str
+    summary_html: str
     content: str
     id: int
 
@@ -113,7 +116,7 @@ def plan_update(parsed: ParsedFeed, seen: Seen, now: datetime) -> UpdatePlan:
             entry.author,
             published,
             to_timestamp(entry.updated),
-            entry.summary,
+            entry.summary_html,
             entry.content,
         )
         known = seen.ids.get(key)
