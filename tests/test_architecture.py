@@ -1,7 +1,9 @@
-"""The domain layer stays headless: no core module may import Textual."""
+"""The layers hold: the domain never imports the UI or Textual, and the refresh pipeline's
+three parts (fetch, parse, store) meet only in ``update``."""
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
@@ -9,15 +11,24 @@ from pathlib import Path
 
 import pytest
 
+import tui
 import tui.core
 
-CORE_MODULES = sorted(f"tui.core.{info.name}" for info in pkgutil.iter_modules(tui.core.__path__))
+CORE = Path(tui.core.__file__).parent
+CORE_MODULES = sorted(
+    info.name for info in pkgutil.walk_packages(tui.core.__path__, prefix="tui.core.")
+)
 
 
 def test_core_modules_are_discovered():
-    assert {"tui.core.store", "tui.core.fetch", "tui.core.parse", "tui.core.update"} <= set(
-        CORE_MODULES
-    )
+    assert {
+        "tui.core.store",
+        "tui.core.store.base",
+        "tui.core.fetch",
+        "tui.core.parse",
+        "tui.core.parse.hardening",
+        "tui.core.update",
+    } <= set(CORE_MODULES)
 
 
 @pytest.mark.parametrize("module", CORE_MODULES)
@@ -32,15 +43,101 @@ def test_core_module_does_not_import_textual(module):
     assert result.stdout.strip() == "", f"{module} pulls in {result.stdout.strip()}"
 
 
-def test_only_parse_imports_feedparser():
-    offenders = []
-    for module in CORE_MODULES:
-        if module == "tui.core.parse":
-            continue
-        source = sys.modules.get(module) or __import__(module, fromlist=["_"])
-        text = Path(source.__file__).read_text(encoding="utf-8")
-        if "import feedparser" in text or "from feedparser" in text:
-            offenders.append(module)
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(CORE.parent.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module ``path`` names in an import, at any depth of its code (lazy ones too)."""
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package
+            for _ in range(node.level - 1):
+                base = base.rpartition(".")[0]
+            target = f"{base}.{node.module}" if node.level and node.module else node.module
+            target = target or base
+            found.add(target)
+            # "from . import fetch" names a module, not a value.
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+    return found
+
+
+IMPORTS = {_module_name(path): _imports(path) for path in CORE.rglob("*.py")}
+
+
+def _reachable(module: str) -> set[str]:
+    """The core modules ``module`` imports, directly or through others."""
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        for name in IMPORTS.get(todo.pop(), ()):
+            if name in IMPORTS and name not in seen:
+                seen.add(name)
+                todo.append(name)
+    return seen
+
+
+def test_the_import_graph_covers_every_core_module():
+    assert set(IMPORTS) == set(CORE_MODULES) | {"tui.core"}
+
+
+# Everything in tui/ outside tui/core: the app, screens, widgets, messages, the CLI.
+UI_MODULES = {
+    info.name
+    for info in pkgutil.walk_packages(tui.__path__, prefix="tui.")
+    if not info.name.startswith("tui.core")
+}
+
+
+def test_core_never_imports_the_ui_or_textual():
+    assert {"tui.app", "tui.screens", "tui.widgets", "tui.messages", "tui.commands"} <= UI_MODULES
+    offenders = {
+        f"{module} imports {name}"
+        for module, names in IMPORTS.items()
+        for name in names
+        if name.split(".")[0] == "textual" or name in UI_MODULES
+    }
+    assert offenders == set()
+
+
+# Fetching, parsing and storing are wired together by update alone: each can be read,
+# tested and replaced without the other two.
+PIPELINE = {"fetch": "tui.core.fetch", "parse": "tui.core.parse", "store": "tui.core.store"}
+
+
+def _part(module: str) -> str | None:
+    for part, root in PIPELINE.items():
+        if module == root or module.startswith(root + "."):
+            return part
+    return None
+
+
+def test_fetch_parse_and_store_meet_only_in_update():
+    crossings = {
+        f"{module} reaches {other}"
+        for module in IMPORTS
+        if _part(module) is not None
+        for other in _reachable(module)
+        if _part(other) not in (None, _part(module))
+    }
+    assert crossings == set()
+    assert {"fetch", "parse", "store"} <= {
+        _part(name) for name in _reachable("tui.core.update") if _part(name)
+    } | {_part(name) for name in IMPORTS["tui.core.update"] if _part(name)}
+
+
+def test_only_the_parse_package_imports_feedparser():
+    offenders = sorted(
+        module
+        for module, names in IMPORTS.items()
+        if _part(module) != "parse" and any(n.split(".")[0] == "feedparser" for n in names)
+    )
     assert offenders == []
 
 
