@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.extract import clean_text, extract_article, strip_boilerplate
+from tui.core.boilerplate import strip_boilerplate
+from tui.core.extract import clean_text, extract_article
 
 PAGES = Path(__file__).resolve().parent.parent / "data" / "pages"
 NEWS_PAGE = (PAGES / "news_page.html").read_text(encoding="utf-8")

@@ -41,7 +41,8 @@ INLINE = Layout(
 )
 
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
-_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+"""Runs of white space other than line breaks (no-break spaces too)."""
 
 
 class HTMLText(HTMLParser):
@@ -58,7 +59,7 @@ class HTMLText(HTMLParser):
     def _flush(self) -> None:
         text = "".join(self._current)
         if not self._pre_depth:
-            text = _SPACES.sub(" ", text.replace("\n", " ")).strip()
+            text = SPACES.sub(" ", text.replace("\n", " ")).strip()
         if text.strip():
             self.paragraphs.append(text)
         self._current = []
