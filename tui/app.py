@@ -5,9 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import subprocess
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import ClassVar
@@ -18,7 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from .core.config import Config
-from .core.store import Store
+from .core.textsafe import one_line
+from .library import Library
 from .resources import stylesheet
 from .screens.main import MainScreen
 
@@ -68,24 +67,14 @@ class BroadsheetApp(App[int]):
         """Now, as the UI shows ages ("5m"); tests fix it so snapshots stay stable."""
         self.saved = SavedState()
         self._children: list[subprocess.Popen[str]] = []
-        self._store: Store | None = None
-        self._store_lock = threading.Lock()
+        self.library = Library(config.database_path, on_error=self._write_failed)
+        """The archive: reads from workers, writes in key-press order on its own thread."""
         if config.keys:
             self.set_keymap(config.keys)
 
-    @contextmanager
-    def database(self) -> Iterator[Store]:
-        """The UI's connection to the archive, one worker at a time.
-
-        The first use creates a new archive with the welcome feed, so this is only
-        ever entered from workers, never on the event loop.
-        """
-        with self._store_lock:
-            if self._store is None:
-                from .core.archive import open_store
-
-                self._store = open_store(self.config.database_path, shared=True)
-            yield self._store
+    def _write_failed(self, message: str) -> None:
+        # Called on the library's writer thread; call_later hands it to the event loop.
+        self.call_later(self.notify, one_line(message), title="Problem", severity="error")
 
     def on_mount(self) -> None:
         self.theme = (
@@ -96,11 +85,8 @@ class BroadsheetApp(App[int]):
     @work(thread=True, exclusive=True, group="start", exit_on_error=False)
     def start(self) -> None:
         """Open the archive and read the saved state, then show the main screen."""
-        with self.database() as store:
-            raw = {
-                key: store.get_state(key)
-                for key in ("theme", "selection", "article", "pane_widths", "highlight_summary")
-            }
+        keys = ("theme", "selection", "article", "pane_widths", "highlight_summary")
+        raw = self.library.read(lambda store: {key: store.get_state(key) for key in keys})
         saved = SavedState(
             theme=raw["theme"],
             selection=raw["selection"],
@@ -124,10 +110,8 @@ class BroadsheetApp(App[int]):
         # refresh's allocations trigger, from stalling the event loop for 50+ ms.
         gc.freeze()
 
-    @work(thread=True, group="state", exit_on_error=False)
     def save_state(self, key: str, value: str) -> None:
-        with self.database() as store:
-            store.set_state(key, value)
+        self.library.remember(key, value)
 
     def action_cycle_theme(self) -> None:
         themes = [name for name in THEME_CYCLE if name in self.available_themes]
@@ -144,10 +128,7 @@ class BroadsheetApp(App[int]):
         for child in self._children:
             if child.poll() is None:
                 child.terminate()
-        with self._store_lock:
-            if self._store is not None:
-                self._store.close()
-                self._store = None
+        self.library.close()
 
     # -- keys, help and the command palette -------------------------------------------
 

@@ -10,7 +10,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from .core.models import Article, Feed, RefreshProgress
     from .core.reading import Reading
-    from .widgets.feed_list import Counts
+    from .library import Counts
 
 
 @dataclass

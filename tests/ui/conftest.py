@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.worker import WorkerFailed
 
 from tui.app import BroadsheetApp
@@ -104,3 +106,21 @@ async def settle(app: BroadsheetApp, pilot) -> None:
 
 def read_store(data_dir: Path) -> Store:
     return Store(data_dir / "broadsheet.sqlite3")
+
+
+async def until(pilot, condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    """Let the app run until ``condition`` holds (True) or ``timeout`` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause()
+    return True
+
+
+def press_at_once(app: BroadsheetApp, *keys: str) -> None:
+    """Queue key presses faster than the UI handles them, as key repeat does."""
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app.post_message(event)

@@ -2,10 +2,64 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import build_app, settle
+import asyncio
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from tests.ui.conftest import NOW, build_app, press_at_once, read_store, settle, until
+from tui.core.archive import open_store
+from tui.core.models import ParsedEntry, ParsedFeed
+from tui.core.store import ArticleFilter
 from tui.widgets.article_list import ArticleList
 from tui.widgets.feed_list import FeedList
 from tui.widgets.reading_pane import ReadingPane
+
+
+def add_feed(data_dir, url: str, entries: list[ParsedEntry], title: str = "Feed") -> int:
+    with open_store(data_dir / "broadsheet.sqlite3") as store:
+        feed = store.add_feed(url)
+        store.apply_feed_update(feed.id, ParsedFeed(title, entries=tuple(entries)), now=NOW)
+        return feed.id
+
+
+async def show_feed(app, pilot, feed_id: int) -> ArticleList:
+    feeds = app.screen.query_one(FeedList)
+    ids = [(o.id or "").partition("@")[0] for o in feeds.options]
+    feeds.highlighted = ids.index(f"feed:{feed_id}")
+    await settle(app, pilot)
+    articles = app.screen.query_one(ArticleList)
+    articles.focus()
+    return articles
+
+
+def _articles(app):
+    return app.screen.query_one(ArticleList).articles
+
+
+async def test_m_pressed_quickly_leaves_the_archive_as_the_screen_shows(data_dir, tmp_path):
+    feed = add_feed(
+        data_dir,
+        "https://many.example/feed",
+        [
+            ParsedEntry(title=f"Story {i:04d}", guid=str(i), published=NOW - timedelta(minutes=i))
+            for i in range(ArticleList.PAGE_SIZE)
+        ],
+    )
+    app = build_app(data_dir, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        articles = await show_feed(app, pilot, feed)
+        for _ in range(len(articles.articles) - 1):
+            press_at_once(app, "m", "m", "m", "j")  # each article ends up read
+        await settle(app, pilot)
+        shown = {a.id: a.read for a in articles.articles}
+        assert sum(shown.values()) == len(shown) - 1
+    with read_store(data_dir) as store:
+        stored = {a.id: a.read for a in store.articles(ArticleFilter(feed_id=feed), limit=1000)}
+    assert stored == shown
 
 
 async def test_an_empty_feed_clears_the_summary_and_quotes(library, tmp_path):
@@ -30,3 +84,55 @@ async def test_an_empty_feed_clears_the_summary_and_quotes(library, tmp_path):
         assert not pane.query_one("#article-summary").display
         assert not pane.query_one("#article-quotes").display
         assert "Mayor" not in str(pane.query_one("#article-quotes").render())
+
+
+@pytest.fixture
+def slow_summaries(monkeypatch):
+    """Summaries that wait for the test to let them go (a long article on a slow machine)."""
+    import tui.core.summarize as summarize_module
+
+    started, release = threading.Event(), threading.Event()
+    real = summarize_module.summarize
+
+    def summarize(*args, **kwargs):
+        started.set()
+        release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(summarize_module, "summarize", summarize)
+    yield started, release
+    release.set()
+
+
+async def test_lists_load_while_every_bookmark_is_being_saved(library, tmp_path, slow_summaries):
+    started, release = slow_summaries
+    marker = uuid.uuid4().hex  # texts no earlier test has summarised (summaries are cached)
+    extra = add_feed(
+        library,
+        "https://extra.example/feed",
+        [
+            ParsedEntry(
+                title=f"Long read {i}",
+                guid=f"long-{i}",
+                published=NOW - timedelta(hours=i),
+                content=f"<p>Story {marker} number {i}. It goes on. And on.</p>",
+            )
+            for i in range(3)
+        ],
+    )
+    with read_store(library) as store:
+        for article in store.articles(ArticleFilter(feed_id=extra)):
+            store.set_bookmark(article.id, True)
+    export_dir = tmp_path / "exports"
+    app = build_app(library, tmp_path, f'export_dir = "{export_dir}"\n')
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("S")
+        assert await asyncio.to_thread(started.wait, 10)
+        feeds = app.screen.query_one(FeedList)
+        feeds.highlighted = [o.id for o in feeds.options].index("tag:tech")
+        tech = ["A faster parser", "Terminals in 2026"]
+        assert await until(pilot, lambda: [a.title for a in _articles(app)] == tech)
+        release.set()
+        await settle(app, pilot)
+        assert len(list(export_dir.iterdir())) == 3

@@ -37,7 +37,6 @@ from ..widgets.article_list import ArticleList, relative_date
 from ..widgets.feed_list import (
     ALL,
     BOOKMARKED,
-    Counts,
     FeedList,
     selection_filter,
     selection_title,
@@ -183,10 +182,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="feeds", exit_on_error=False)
     def load_feeds(self, select: str | None = None) -> None:
-        with self.app.database() as store:
-            feeds = store.feeds()
-            total, unread, bookmarked = store.counts()
-        self.post_message(FeedsLoaded(feeds, Counts(total, unread, bookmarked), select))
+        listing = self.app.library.listing()
+        self.post_message(FeedsLoaded(listing.feeds, listing.counts, select))
 
     @work(thread=True, exclusive=True, group="articles", exit_on_error=False)
     def load_articles(
@@ -201,20 +198,20 @@ class MainScreen(Screen[None]):
         """A page of articles; ``everything`` keeps paging to the end (for G)."""
         which = selection_filter(key)
         notes: dict[int, str] = {}
-        with self.app.database() as store:
-            if key == BOOKMARKED:
-                # Bookmarks are few and listed by when they were made, with their notes.
-                bookmarks = [] if after is not None else store.bookmarks()
-                articles = [b.article for b in bookmarks]
-                notes = {b.article.id: b.note for b in bookmarks}
-            else:
-                articles = store.articles(which, limit=limit, after=after)
+        library = self.app.library
+        if key == BOOKMARKED:
+            # Bookmarks are few and listed by when they were made, with their notes.
+            bookmarks = [] if after is not None else library.read(lambda s: s.bookmarks())
+            articles = [b.article for b in bookmarks]
+            notes = {b.article.id: b.note for b in bookmarks}
+        else:
+            articles = library.read(lambda s: s.articles(which, limit=limit, after=after))
         exhausted = key == BOOKMARKED or len(articles) < limit
         worker = get_current_worker()
         while everything and not exhausted and not worker.is_cancelled:
             last = articles[-1]
-            with self.app.database() as store:
-                more = store.articles(which, limit=2000, after=(last.sort_time, last.id))
+            cursor = (last.sort_time, last.id)
+            more = library.read(lambda s, c=cursor: s.articles(which, limit=2000, after=c))
             articles += more
             exhausted = len(more) < 2000
         if not worker.is_cancelled:
@@ -232,25 +229,19 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self, article_id: int) -> None:
-        with self.app.database() as store:
-            article = store.article(article_id)
-            if not article.read:
-                store.set_read([article_id])
-            cached = store.cached_text(article_id)
-        # The page fetch (for teaser feeds) happens outside the database lock.
-        resolved, fresh = resolve_text(article, self.app.config, cached)
+        opening = self.app.library.opening(article_id)
+        article = opening.article
+        resolved, fresh = resolve_text(article, self.app.config, opening.cached)
         if fresh is not None:
-            with self.app.database() as store:
-                store.cache_text(article_id, fresh[0], error=fresh[1])
+            text, error = fresh
+            self.app.library.write(lambda store: store.cache_text(article_id, text, error=error))
         reading = reading_of(article, resolved)
         if not get_current_worker().is_cancelled:
             self.post_message(ArticleLoaded(reading))
 
-    @work(thread=True, group="writes", exit_on_error=False)
     def write(self, operation: str, *args: object, **kwargs: object) -> None:
-        """Small store updates (read state, bookmarks), off the event loop."""
-        with self.app.database() as store:
-            getattr(store, operation)(*args, **kwargs)
+        """A store update (read state, bookmarks), queued behind the ones before it."""
+        self.app.library.write(lambda store: getattr(store, operation)(*args, **kwargs))
 
     def on_feeds_loaded(self, message: FeedsLoaded) -> None:
         feed_list = self.query_one(FeedList)
@@ -366,6 +357,8 @@ class MainScreen(Screen[None]):
     def open_article(self, index: int) -> None:
         article_list = self.query_one(ArticleList)
         article_list.highlighted = index
+        if not article_list.articles[index].read:
+            self.app.library.opened(article_list.articles[index].id)
         article = article_list.update_article(index, read=True)
         self.load_article(article.id)
         if self.has_class("narrow"):
@@ -483,9 +476,9 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="writes", exit_on_error=False)
     def edit_note(self, article_id: int, index: int) -> None:
-        with self.app.database() as store:
-            bookmark = store.bookmark(article_id)
-            title = store.article(article_id).title
+        bookmark, title = self.app.library.read(
+            lambda store: (store.bookmark(article_id), store.article(article_id).title)
+        )
         note = bookmark.note if bookmark else ""
 
         def saved(text: str | None) -> None:
@@ -514,16 +507,19 @@ class MainScreen(Screen[None]):
     def save_articles(self, article_ids: list[int], *, bookmarks: bool) -> None:
         """Write summary files (s: one article, S: every bookmark) to the export folder."""
         from ..core.export import write_export
-        from ..core.reading import export_item, read_article
+        from ..core.reading import export_item
 
         config = self.app.config
-        with self.app.database() as store:
-            if bookmarks:
-                article_ids = [b.article.id for b in store.bookmarks()]
-            items = [
-                export_item(store, read_article(store, i, config, fetch=False), config)
-                for i in article_ids
-            ]
+        library = self.app.library
+        if bookmarks:
+            article_ids = [b.article.id for b in library.read(lambda s: s.bookmarks())]
+        openings = [library.opening(i) for i in article_ids]
+        # Summaries take a while for many long articles: the archive stays free meanwhile.
+        readings = [
+            reading_of(o.article, resolve_text(o.article, config, o.cached or ("", None))[0])
+            for o in openings
+        ]
+        items = library.read(lambda store: [export_item(store, r, config) for r in readings])
         if not items:
             self.app.call_from_thread(
                 self.notify, "No bookmarks to save yet: press b on an article.", timeout=4
@@ -545,12 +541,13 @@ class MainScreen(Screen[None]):
         key = self.query_one(FeedList).key or ALL
         self.mark_all_read(key)
 
-    @work(thread=True, group="writes", exit_on_error=False)
     def mark_all_read(self, key: str) -> None:
-        with self.app.database() as store:
-            changed = store.mark_all_read(selection_filter(key))
-        self.app.call_from_thread(self.notify, f"Marked {changed} articles read.", timeout=2)
-        self.app.call_from_thread(self.reload)
+        def done(changed: int) -> None:  # on the writer thread
+            self.call_later(self.notify, f"Marked {changed} articles read.", timeout=2)
+            self.call_later(self.reload)
+
+        which = selection_filter(key)
+        self.app.library.write(lambda store: store.mark_all_read(which), then=done)
 
     def reload(self) -> None:
         """Re-read feeds and the current article list, keeping the user's place."""
@@ -601,8 +598,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="writes", exit_on_error=False)
     def ask_removal(self, feed) -> None:
-        with self.app.database() as store:
-            bookmarked = store.count_bookmarks(feed.id)
+        bookmarked = self.app.library.read(lambda store: store.count_bookmarks(feed.id))
         question = Text("Remove ")
         question.append(one_line(feed.display_title), style="bold")
         question.append(f" and its {feed.total} articles?")
@@ -620,11 +616,11 @@ class MainScreen(Screen[None]):
 
         self.app.call_from_thread(self.app.push_screen, ConfirmScreen(question, choices), answered)
 
-    @work(thread=True, group="writes", exit_on_error=False)
     def remove_feed(self, feed_id: int, keep_bookmarks: bool = True) -> None:
-        with self.app.database() as store:
-            store.remove_feed(feed_id, keep_bookmarks=keep_bookmarks)
-        self.app.call_from_thread(self.load_feeds, ALL)
+        self.app.library.write(
+            lambda store: store.remove_feed(feed_id, keep_bookmarks=keep_bookmarks),
+            then=lambda _: self.call_later(self.load_feeds, ALL),
+        )
 
     AUTO_REFRESH_SECONDS = 300
     """How often the reader fetches the feeds that are due, in the background."""

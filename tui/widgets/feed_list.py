@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.widgets.option_list import Option
 
 from ..core.models import Feed
 from ..core.store import ArticleFilter
 from ..core.textsafe import one_line
+from ..library import Counts
 from .rows import RowList
 
 ALL = "all"
 UNREAD = "unread"
 BOOKMARKED = "bookmarked"
 VIRTUAL_TITLES = {ALL: "All articles", UNREAD: "Unread", BOOKMARKED: "Bookmarked"}
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    """Totals shown beside the virtual feeds."""
-
-    total: int = 0
-    unread: int = 0
-    bookmarked: int = 0
 
 
 def selection_filter(key: str) -> ArticleFilter:
