@@ -26,7 +26,7 @@ def feed(*entries: ParsedEntry) -> ParsedFeed:
 def test_a_first_refresh_inserts_every_entry_oldest_first():
     plan = plan_update(feed(entry("new", minutes_ago=1), entry("old", minutes_ago=5)), Seen(), NOW)
     assert isinstance(plan, UpdatePlan)
-    assert [row.title for row in plan.inserts] == ["old", "new"]
+    assert [row.columns.title for row in plan.inserts] == ["old", "new"]
     assert [row.sort_time for row in plan.inserts] == [NOW_TS - 300, NOW_TS - 60]
     assert {row.first_seen for row in plan.inserts} == {NOW_TS}
     assert plan.updates == () and plan.tombstones == frozenset()
@@ -36,27 +36,27 @@ def test_entries_at_the_same_time_go_in_reverse_feed_order():
     # The list shows the higher id first, so the feed's own order survives.
     undated = feed(*(entry(f"s{i}", minutes_ago=None) for i in range(3)))
     plan = plan_update(undated, Seen(), NOW)
-    assert [row.title for row in plan.inserts] == ["s2", "s1", "s0"]
+    assert [row.columns.title for row in plan.inserts] == ["s2", "s1", "s0"]
     assert {row.sort_time for row in plan.inserts} == {NOW_TS}
 
 
 def test_known_entries_are_updates_with_their_ids():
     seen = Seen({dedup_key(entry("a")): 7})
     plan = plan_update(feed(entry("a", content="<p>new text</p>"), entry("b")), seen, NOW)
-    assert [row.title for row in plan.inserts] == ["b"]
+    assert [row.columns.title for row in plan.inserts] == ["b"]
     (update,) = plan.updates
-    assert (update.id, update.content) == (7, "<p>new text</p>")
+    assert (update.id, update.columns.content) == (7, "<p>new text</p>")
 
 
 def test_a_repeated_guid_keeps_the_first_copy():
     twice = feed(entry("first", guid="g"), entry("second", guid="g"))
-    assert [row.title for row in plan_update(twice, Seen(), NOW).inserts] == ["first"]
+    assert [row.columns.title for row in plan_update(twice, Seen(), NOW).inserts] == ["first"]
 
 
 def test_removed_articles_stay_removed_and_lost_tombstones_go():
     kept, gone = dedup_key(entry("kept")), dedup_key(entry("gone"))
     plan = plan_update(feed(entry("kept"), entry("fresh")), Seen(pruned={kept, gone}), NOW)
-    assert [row.title for row in plan.inserts] == ["fresh"]
+    assert [row.columns.title for row in plan.inserts] == ["fresh"]
     assert plan.updates == ()
     assert plan.tombstones == {gone}
 
@@ -65,7 +65,7 @@ def test_a_date_far_ahead_or_missing_sorts_at_now():
     future = entry("future", minutes_ago=None, published=NOW + timedelta(days=2))
     soon = entry("soon", minutes_ago=None, published=NOW + timedelta(hours=2))
     plan = plan_update(feed(future, soon, entry("none", minutes_ago=None)), Seen(), NOW)
-    times = {row.title: (row.sort_time, row.published) for row in plan.inserts}
+    times = {row.columns.title: (row.sort_time, row.columns.published) for row in plan.inserts}
     assert times["future"] == (NOW_TS, NOW_TS + 2 * 86400)  # its own date is still kept
     assert times["soon"] == (NOW_TS + 7200, NOW_TS + 7200)  # a clock a little ahead
     assert times["none"] == (NOW_TS, None)
@@ -76,7 +76,7 @@ def test_an_updated_date_stands_in_for_a_missing_published_one():
         feed(entry("u", minutes_ago=None, updated=NOW - timedelta(hours=1))), Seen(), NOW
     )
     (row,) = plan.inserts
-    assert row.published == row.updated == row.sort_time == NOW_TS - 3600
+    assert row.columns.published == row.columns.updated == row.sort_time == NOW_TS - 3600
 
 
 @pytest.mark.parametrize(

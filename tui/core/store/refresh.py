@@ -34,13 +34,12 @@ def dedup_key(entry: ParsedEntry) -> str:
     return "h:" + digest
 
 
-class NewArticle(NamedTuple):
-    """An entry to insert; the fields after ``key`` are its columns in INSERT order.
+class Columns(NamedTuple):
+    """What an entry writes to its article's row, in the statements' column order.
 
     ``summary_html`` goes to the column ``summary`` (a rename is not worth a migration).
     """
 
-    key: str
     guid: str | None
     link: str | None
     title: str
@@ -49,22 +48,22 @@ class NewArticle(NamedTuple):
     updated: int | None
     summary_html: str
     content: str
+
+
+class NewArticle(NamedTuple):
+    """An entry to insert."""
+
+    key: str
+    columns: Columns
     first_seen: int
     sort_time: int
 
 
 class ChangedArticle(NamedTuple):
-    """A known entry's columns, as the UPDATE's parameters ?1..?9 (``id`` last)."""
+    """A known entry, to rewrite if its columns changed."""
 
-    guid: str | None
-    link: str | None
-    title: str
-    author: str | None
-    published: int | None
-    updated: int | None
-    summary_html: str
-    content: str
     id: int
+    columns: Columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +108,7 @@ def plan_update(parsed: ParsedFeed, seen: Seen, now: datetime) -> UpdatePlan:
         if key in seen.pruned:  # removed by retention: stays removed
             continue
         published = to_timestamp(entry.published or entry.updated)
-        fields = (
+        columns = Columns(
             entry.guid,
             entry.link,
             entry.title,
@@ -121,20 +120,20 @@ def plan_update(parsed: ParsedFeed, seen: Seen, now: datetime) -> UpdatePlan:
         )
         known = seen.ids.get(key)
         if known is not None:
-            updates.append(ChangedArticle(*fields, known))
+            updates.append(ChangedArticle(known, columns))
         else:
             sort_time = (
                 published
                 if published is not None and published <= now_ts + _FUTURE_SLACK
                 else now_ts
             )
-            inserts.append(NewArticle(key, *fields, now_ts, sort_time))
+            inserts.append(NewArticle(key, columns, now_ts, sort_time))
     # Oldest first, so ids and search keys rise through the batch: FTS5 writes a new
     # segment whenever a rowid is lower than the one before, which for a newest-first
     # feed was every row (a cold refresh took 7.4 s instead of 5). Items with the same
     # time go in reverse feed order, so the list, which shows the higher id first,
     # keeps the feed's own order for them.
-    ordered = [row for _, row in sorted(enumerate(inserts), key=lambda p: (p[1][-1], -p[0]))]
+    ordered = [row for _, row in sorted(enumerate(inserts), key=lambda p: (p[1].sort_time, -p[0]))]
     return UpdatePlan(tuple(ordered), tuple(updates), frozenset(seen.pruned - batch))
 
 
@@ -182,7 +181,7 @@ class RefreshMixin(StoreBase):
                        published = ?5, updated = ?6, summary = ?7, content = ?8
                    WHERE id = ?9 AND (title IS NOT ?3 OR link IS NOT ?2 OR author IS NOT ?4
                        OR summary IS NOT ?7 OR content IS NOT ?8 OR published IS NOT ?5)""",
-                plan.updates,
+                [(*row.columns, row.id) for row in plan.updates],
             )
             if plan.tombstones:
                 db.executemany(
@@ -274,7 +273,11 @@ def _insert_articles(db: sqlite3.Connection, feed_id: int, rows: Sequence[NewArt
         chunk = rows[start : start + 64]
         db.execute(
             columns + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk)),
-            [value for row in chunk for value in (feed_id, *row)],
+            [
+                value
+                for row in chunk
+                for value in (feed_id, row.key, *row.columns, row.first_seen, row.sort_time)
+            ],
         )
 
 
