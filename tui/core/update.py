@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ from .config import FetchSettings, ParseSettings
 from .errors import BroadsheetError, HTTPStatusError, NotAFeedError
 from .fetch import Fetcher
 from .models import Feed, FetchResult, ParsedFeed, RefreshProgress
+from .report import FeedOutcome, RefreshReport
 from .schedule import cache_max_age, document_hints, is_due
 from .store import Store, write_error
 
@@ -37,62 +38,6 @@ _LAUNCH_SLICE = 16
 """Feeds whose refresh starts per turn of the event loop."""
 _MAX_BATCH = 64
 """Writes in one transaction at most, so none holds the archive's lock for long."""
-
-
-@dataclass(frozen=True, slots=True)
-class FeedOutcome:
-    """What happened to one feed during a refresh."""
-
-    url: str
-    status: str
-    """``updated``, ``not_modified``, ``failed`` or ``skipped``."""
-    new_articles: int = 0
-    error: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RefreshReport:
-    """Totals of a refresh, in the shape ``refresh --json`` prints."""
-
-    outcomes: tuple[FeedOutcome, ...] = field(default_factory=tuple)
-
-    def _count(self, status: str) -> int:
-        return sum(1 for outcome in self.outcomes if outcome.status == status)
-
-    @property
-    def updated(self) -> int:
-        return self._count("updated")
-
-    @property
-    def not_modified(self) -> int:
-        return self._count("not_modified")
-
-    @property
-    def failed(self) -> int:
-        return self._count("failed")
-
-    @property
-    def skipped(self) -> int:
-        return self._count("skipped")
-
-    @property
-    def new_articles(self) -> int:
-        return sum(outcome.new_articles for outcome in self.outcomes)
-
-    @property
-    def errors(self) -> list[tuple[str, str]]:
-        return [(o.url, o.error or "") for o in self.outcomes if o.status == "failed"]
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "feeds": len(self.outcomes),
-            "updated": self.updated,
-            "not_modified": self.not_modified,
-            "failed": self.failed,
-            "skipped": self.skipped,
-            "new_articles": self.new_articles,
-            "errors": [{"url": url, "error": error} for url, error in self.errors],
-        }
 
 
 class _StoreWriter:
