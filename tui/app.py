@@ -20,6 +20,7 @@ from .core.textsafe import one_line
 from .library import Library
 from .resources import stylesheet
 from .screens.main import MainScreen
+from .selection import Selection
 
 # Themes `t` cycles through: Textual's own, dark and light, in a pleasant order.
 THEME_CYCLE = (
@@ -41,7 +42,7 @@ class SavedState:
     """What the reader remembers between runs (kept in the archive's state table)."""
 
     theme: str | None = None
-    selection: str | None = None
+    selection: Selection | None = None
     article_id: int | None = None
     pane_widths: dict[str, int] = field(default_factory=dict)
     highlight_summary: bool = False
@@ -89,7 +90,7 @@ class BroadsheetApp(App[int]):
         raw = self.library.read(lambda store: {key: store.get_state(key) for key in keys})
         saved = SavedState(
             theme=raw["theme"],
-            selection=raw["selection"],
+            selection=Selection.parse(raw["selection"]),
             article_id=int(raw["article"]) if (raw["article"] or "").isdigit() else None,
             highlight_summary=raw["highlight_summary"] == "on",
         )

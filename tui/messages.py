@@ -2,41 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from .core.models import Article, Feed, RefreshProgress
+    from .core.models import RefreshProgress
     from .core.reading import Reading
-    from .library import Counts
+    from .library import ArticlePage, Listing
+    from .selection import Selection
 
 
 @dataclass
 class FeedsLoaded(Message):
     """The subscription list was read from the store."""
 
-    feeds: list[Feed]
-    counts: Counts
-    select: str | None = None
-    """A selection key to move to (a feed just added, the one from the last session)."""
+    listing: Listing
+    select: Selection | None = None
+    """Where to move (a feed just added, the place from the last session)."""
 
 
 @dataclass
 class ArticlesLoaded(Message):
-    """A page of articles for the list; ``append`` when it continues the current list."""
+    """A page of articles the article list asked for."""
 
-    key: str
-    articles: list[Article]
-    append: bool
-    exhausted: bool = False
-    """No more pages after these."""
-    keep: int | None = None
-    """Re-highlight this article id (after a reload) if it is still listed."""
-    jump_to_end: bool = False
-    notes: dict[int, str] = field(default_factory=dict)
-    """Bookmark notes by article id, shown in the Bookmarked view."""
+    page: ArticlePage
 
 
 @dataclass

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.worker import WorkerFailed
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from tui.app import BroadsheetApp
 from tui.core.archive import open_store
@@ -98,8 +100,9 @@ def build_app(data_dir: Path, tmp_path: Path, config_text: str = "") -> Broadshe
 async def settle(app: BroadsheetApp, pilot) -> None:
     """Let workers finish and their messages land, a few rounds deep."""
     for _ in range(6):
-        # The app shows worker errors to the user; tests assert on what it shows.
-        with contextlib.suppress(WorkerFailed):
+        # The app shows worker errors to the user; tests assert on what it shows. A
+        # worker cancelled because the user moved on is finished too.
+        with contextlib.suppress(WorkerFailed, WorkerCancelled):
             await app.workers.wait_for_complete()
         await pilot.pause()
 
@@ -124,3 +127,36 @@ def press_at_once(app: BroadsheetApp, *keys: str) -> None:
         event = events.Key(key, key if len(key) == 1 else None)
         event.set_sender(app)
         app.post_message(event)
+
+
+# The worst moment for a worker to finish is while the event loop is busy (drawing, or
+# handling other keys): its message then queues behind whatever the user did meanwhile.
+# These two make that moment happen on purpose, by watching the loop's thread pool.
+
+
+def _background_busy() -> bool:
+    executor = asyncio.get_running_loop()._default_executor  # type: ignore[attr-defined]
+    if executor is None:
+        return False
+    if executor._work_queue.qsize():
+        return True
+    frames = sys._current_frames()
+    # An idle pool thread sits in ``_worker`` waiting for its next job.
+    return any(
+        (frame := frames.get(thread.ident)) is not None and frame.f_code.co_name != "_worker"
+        for thread in list(executor._threads)
+    )
+
+
+async def until_background_busy(timeout: float = 5.0) -> None:
+    """Yield to the loop until a worker thread has started on something."""
+    deadline = time.monotonic() + timeout
+    while not _background_busy() and time.monotonic() < deadline:
+        await asyncio.sleep(0)
+
+
+def stall_loop_until_background_idle(timeout: float = 5.0) -> None:
+    """Hold the event loop (as a long redraw would) until the worker threads are done."""
+    deadline = time.monotonic() + timeout
+    while _background_busy() and time.monotonic() < deadline:
+        time.sleep(0.0005)

@@ -9,7 +9,16 @@ from datetime import timedelta
 
 import pytest
 
-from tests.ui.conftest import NOW, build_app, press_at_once, read_store, settle, until
+from tests.ui.conftest import (
+    NOW,
+    build_app,
+    press_at_once,
+    read_store,
+    settle,
+    stall_loop_until_background_idle,
+    until,
+    until_background_busy,
+)
 from tui.core.archive import open_store
 from tui.core.models import ParsedEntry, ParsedFeed
 from tui.core.store import ArticleFilter
@@ -37,6 +46,35 @@ async def show_feed(app, pilot, feed_id: int) -> ArticleList:
 
 def _articles(app):
     return app.screen.query_one(ArticleList).articles
+
+
+async def test_a_page_that_arrives_late_is_not_added_twice(data_dir, tmp_path):
+    big = add_feed(
+        data_dir,
+        "https://big.example/feed",
+        [
+            ParsedEntry(title=f"Story {i:04d}", guid=str(i), published=NOW - timedelta(minutes=i))
+            for i in range(1000)
+        ],
+    )
+    app = build_app(data_dir, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        articles = await show_feed(app, pilot, big)
+        assert len(articles.articles) == ArticleList.PAGE_SIZE
+        articles.highlighted = ArticleList.PAGE_SIZE - 21
+        await settle(app, pilot)
+        # One step more asks for the next page. It comes back while the loop is busy,
+        # and G (to the end, the action bound to it) is handled before the page is.
+        articles.highlighted += 1
+        await until_background_busy()
+        stall_loop_until_background_idle()
+        await app.run_action("screen.last")
+        await settle(app, pilot)
+        assert app.is_running
+        ids = [a.id for a in articles.articles]
+        assert len(ids) == len(set(ids)) == 1000
+        assert articles.highlighted == 999
 
 
 async def test_m_pressed_quickly_leaves_the_archive_as_the_screen_shows(data_dir, tmp_path):

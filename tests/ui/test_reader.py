@@ -423,3 +423,15 @@ async def test_s_saves_the_article_and_S_every_bookmark(library, tmp_path):
         await pilot.press("j", "b", "j", "b", "S")
         await settle(app, pilot)
         assert len(list(export_dir.iterdir())) == 3
+
+
+async def test_a_search_with_markup_is_titled_literally(library, tmp_path):
+    from textual.content import Content
+
+    app = build_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"[bold red]bridge[/]", "enter")
+        await settle(app, pilot)
+        title = app.screen.query_one("#articles-pane").border_title
+        assert Content.from_markup(title).plain == "Search: [bold red]bridge[/]"

@@ -7,7 +7,6 @@ messages back. Nothing on the event loop touches the network, the parser or the 
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -26,6 +25,7 @@ from ..core.errors import BroadsheetError
 from ..core.fulltext import resolve_text
 from ..core.reading import reading_of
 from ..core.textsafe import one_line
+from ..library import PageRequest
 from ..messages import (
     ArticleLoaded,
     ArticlesLoaded,
@@ -33,14 +33,9 @@ from ..messages import (
     RefreshFinished,
     RefreshProgressed,
 )
+from ..selection import ALL, Selection
 from ..widgets.article_list import ArticleList, relative_date
-from ..widgets.feed_list import (
-    ALL,
-    BOOKMARKED,
-    FeedList,
-    selection_filter,
-    selection_title,
-)
+from ..widgets.feed_list import FeedList
 from ..widgets.reading_pane import ReadingPane
 from .add_feed import AddFeedScreen
 from .confirm import ConfirmScreen
@@ -181,51 +176,15 @@ class MainScreen(Screen[None]):
     # -- loading --------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="feeds", exit_on_error=False)
-    def load_feeds(self, select: str | None = None) -> None:
-        listing = self.app.library.listing()
-        self.post_message(FeedsLoaded(listing.feeds, listing.counts, select))
+    def load_feeds(self, select: Selection | None = None) -> None:
+        self.post_message(FeedsLoaded(self.app.library.listing(), select))
 
     @work(thread=True, exclusive=True, group="articles", exit_on_error=False)
-    def load_articles(
-        self,
-        key: str,
-        after: tuple[int, int] | None = None,
-        *,
-        limit: int = ArticleList.PAGE_SIZE,
-        keep: int | None = None,
-        everything: bool = False,
-    ) -> None:
-        """A page of articles; ``everything`` keeps paging to the end (for G)."""
-        which = selection_filter(key)
-        notes: dict[int, str] = {}
-        library = self.app.library
-        if key == BOOKMARKED:
-            # Bookmarks are few and listed by when they were made, with their notes.
-            bookmarks = [] if after is not None else library.read(lambda s: s.bookmarks())
-            articles = [b.article for b in bookmarks]
-            notes = {b.article.id: b.note for b in bookmarks}
-        else:
-            articles = library.read(lambda s: s.articles(which, limit=limit, after=after))
-        exhausted = key == BOOKMARKED or len(articles) < limit
+    def load_page(self, request: PageRequest) -> None:
         worker = get_current_worker()
-        while everything and not exhausted and not worker.is_cancelled:
-            last = articles[-1]
-            cursor = (last.sort_time, last.id)
-            more = library.read(lambda s, c=cursor: s.articles(which, limit=2000, after=c))
-            articles += more
-            exhausted = len(more) < 2000
+        page = self.app.library.page(request, cancelled=lambda: worker.is_cancelled)
         if not worker.is_cancelled:
-            self.post_message(
-                ArticlesLoaded(
-                    key,
-                    articles,
-                    append=after is not None,
-                    exhausted=exhausted,
-                    keep=keep,
-                    jump_to_end=everything,
-                    notes=notes,
-                )
-            )
+            self.post_message(ArticlesLoaded(page))
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self, article_id: int) -> None:
@@ -245,56 +204,37 @@ class MainScreen(Screen[None]):
 
     def on_feeds_loaded(self, message: FeedsLoaded) -> None:
         feed_list = self.query_one(FeedList)
-        feed_list.show_feeds(message.feeds, message.counts, select=message.select)
-        key = feed_list.key or ALL
-        article_list = self.query_one(ArticleList)
-        self.query_one("#articles-pane").border_title = selection_title(key, feed_list.feeds)
+        feed_list.show_feeds(message.listing, select=message.select)
+        selection = feed_list.selection or ALL
+        self._title_articles(selection)
         self.show_feed_info()
-        if key != article_list.key:
-            self.show_selection(key, keep=self.app.saved.article_id)
+        if selection != self.query_one(ArticleList).selection:
+            self.show_selection(selection, keep=self.app.saved.article_id)
             self.app.saved.article_id = None
 
     def on_articles_loaded(self, message: ArticlesLoaded) -> None:
         article_list = self.query_one(ArticleList)
-        if message.key != article_list.key:
-            return  # the user moved on to another feed meanwhile
-        article_list.notes.update(message.notes)
-        article_list.show_articles(
-            message.articles,
-            append=message.append,
-            exhausted=message.exhausted,
-            keep=message.keep,
-        )
-        if message.jump_to_end and article_list.articles:
-            article_list.highlighted = len(article_list.articles) - 1
-        if not article_list.articles and not message.append:
+        if not article_list.show_page(message.page):
+            return  # asked for before the user moved on: a newer page is on its way
+        if not article_list.articles:
             self.query_one(ReadingPane).show_message("No articles here yet.")
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         self.query_one(ReadingPane).show(message.reading)
 
-    def show_selection(self, key: str, *, keep: int | None = None) -> None:
-        article_list = self.query_one(ArticleList)
-        article_list.key = key
-        article_list.show_feed = not key.startswith("feed:")
-        article_list.highlight = (
-            re.findall(r"\w+", key.partition(":")[2]) if key.startswith("search:") else []
-        )
-        article_list.clear_options()
-        article_list.articles = []
-        self.query_one("#articles-pane").border_title = selection_title(
-            key, self.query_one(FeedList).feeds
-        )
-        self.load_articles(key, keep=keep)
+    def show_selection(self, selection: Selection, *, keep: int | None = None) -> None:
+        self._title_articles(selection)
+        self.load_page(self.query_one(ArticleList).start(selection, keep=keep))
+
+    def _title_articles(self, selection: Selection) -> None:
+        # Text, not str: a str title is read as markup, and feed titles are untrusted.
+        title = Text(selection.title(self.query_one(FeedList).feeds))
+        self.query_one("#articles-pane").border_title = title
 
     def show_feed_info(self) -> None:
         """A line above the articles: when the feed was checked and its last error."""
-        feed_list = self.query_one(FeedList)
-        key = feed_list.key or ALL
+        feed = self.query_one(FeedList).selected_feed
         info = self.query_one("#feed-info", Static)
-        feed = None
-        if key.startswith("feed:"):
-            feed = feed_list.feeds.get(int(key.partition(":")[2]))
         if feed is None:
             info.display = False
             return
@@ -329,30 +269,28 @@ class MainScreen(Screen[None]):
 
     # -- selection ------------------------------------------------------------------
 
-    @on(OptionList.OptionHighlighted, "#feeds")
-    def feed_highlighted(self) -> None:
-        key = self.query_one(FeedList).key or ALL
+    @on(FeedList.Selected)
+    def feed_selected(self, event: FeedList.Selected) -> None:
         self.show_feed_info()
-        if key != self.query_one(ArticleList).key:
-            self.show_selection(key)
-            self.app.save_state("selection", key)
+        if event.selection != self.query_one(ArticleList).selection:
+            self.show_selection(event.selection)
+            self.app.save_state("selection", event.selection.key)
 
-    @on(OptionList.OptionHighlighted, "#articles")
-    def article_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        article_list = self.query_one(ArticleList)
-        cursor = article_list.next_page_cursor
-        if cursor is not None and event.option_index >= len(article_list.articles) - 20:
-            self.load_articles(article_list.key, after=cursor)
-        if article_list.current is not None:
-            self.app.save_state("article", str(article_list.current.id))
-
-    @on(OptionList.OptionSelected, "#feeds")
-    def feed_selected(self) -> None:
+    @on(FeedList.Entered)
+    def feed_entered(self) -> None:
         self.focus_pane("articles")
 
-    @on(OptionList.OptionSelected, "#articles")
-    def article_selected(self, event: OptionList.OptionSelected) -> None:
-        self.open_article(event.option_index)
+    @on(ArticleList.NearEnd)
+    def next_page(self, event: ArticleList.NearEnd) -> None:
+        self.load_page(event.request)
+
+    @on(ArticleList.Highlighted)
+    def article_highlighted(self, event: ArticleList.Highlighted) -> None:
+        self.app.save_state("article", str(event.article.id))
+
+    @on(ArticleList.Opened)
+    def article_opened(self, event: ArticleList.Opened) -> None:
+        self.open_article(event.index)
 
     def open_article(self, index: int) -> None:
         article_list = self.query_one(ArticleList)
@@ -390,8 +328,8 @@ class MainScreen(Screen[None]):
 
     def action_last(self) -> None:
         listing = self._focused_list()
-        if isinstance(listing, ArticleList) and not listing.exhausted and listing.key:
-            self.load_articles(listing.key, after=listing.next_page_cursor, everything=True)
+        if isinstance(listing, ArticleList) and (request := listing.rest()) is not None:
+            self.load_page(request)
         elif listing is not None:
             listing.action_last()
         else:
@@ -538,28 +476,18 @@ class MainScreen(Screen[None]):
         self.app.open_url(link)
 
     def action_mark_all_read(self) -> None:
-        key = self.query_one(FeedList).key or ALL
-        self.mark_all_read(key)
-
-    def mark_all_read(self, key: str) -> None:
         def done(changed: int) -> None:  # on the writer thread
             self.call_later(self.notify, f"Marked {changed} articles read.", timeout=2)
             self.call_later(self.reload)
 
-        which = selection_filter(key)
+        which = (self.query_one(FeedList).selection or ALL).filter
         self.app.library.write(lambda store: store.mark_all_read(which), then=done)
 
     def reload(self) -> None:
         """Re-read feeds and the current article list, keeping the user's place."""
         self.load_feeds()
-        article_list = self.query_one(ArticleList)
-        if article_list.key:
-            current = article_list.current
-            self.load_articles(
-                article_list.key,
-                limit=max(ArticleList.PAGE_SIZE, len(article_list.articles)),
-                keep=current.id if current else None,
-            )
+        if (request := self.query_one(ArticleList).reread()) is not None:
+            self.load_page(request)
 
     # -- search ---------------------------------------------------------------------------
 
@@ -573,7 +501,7 @@ class MainScreen(Screen[None]):
         query = event.value.strip()
         if not query:
             return
-        self.show_selection(f"search:{query}")
+        self.show_selection(Selection.search(query))
         self.focus_pane("articles")
 
     # -- feeds: add, remove, refresh --------------------------------------------------------
@@ -582,18 +510,15 @@ class MainScreen(Screen[None]):
         def added(feed_id: int | None) -> None:
             if feed_id is not None:
                 self.notify("Feed added.", timeout=3)
-                self.load_feeds(select=f"feed:{feed_id}")
+                self.load_feeds(select=Selection.feed(feed_id))
 
         self.app.push_screen(AddFeedScreen(), added)
 
     def action_remove_feed(self) -> None:
-        feed_list = self.query_one(FeedList)
-        key = feed_list.key or ""
-        if not key.startswith("feed:"):
+        feed = self.query_one(FeedList).selected_feed
+        if feed is None:
             self.notify("Select a feed to remove.", severity="warning", timeout=3)
             return
-        feed = feed_list.feeds[int(key.partition(":")[2])]
-
         self.ask_removal(feed)
 
     @work(thread=True, group="writes", exit_on_error=False)
@@ -633,8 +558,8 @@ class MainScreen(Screen[None]):
             self.run_refresh(None, force=False)
 
     def action_refresh_feed(self) -> None:
-        key = self.query_one(FeedList).key or ALL
-        self.run_refresh(int(key.partition(":")[2]) if key.startswith("feed:") else None)
+        feed = self.query_one(FeedList).selected_feed
+        self.run_refresh(feed.id if feed else None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("refresh_feed", "refresh_all") and self.refreshing:

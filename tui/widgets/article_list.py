@@ -1,7 +1,9 @@
 """Articles of the selection, newest first, paged in from the store as you scroll.
 
 An ``OptionList`` renders only the lines on screen, and pages of ``PAGE_SIZE`` arrive
-from keyset queries, so a feed of 100,000 articles opens as fast as one of 100.
+from keyset queries, so a feed of 100,000 articles opens as fast as one of 100. The
+list remembers the one page it waits for: a page that comes back after a newer one
+was asked for (another feed, G, a reload) is dropped, never added twice.
 """
 
 from __future__ import annotations
@@ -11,10 +13,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from rich.text import Text
+from textual import on
+from textual.message import Message
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ..core.models import Article
+from ..core.store import PageCursor
 from ..core.textsafe import one_line
+from ..library import PAGE_SIZE, ArticlePage, PageRequest
+from ..selection import Selection
 from .rows import RowList
 
 Clock = Callable[[], datetime]
@@ -53,50 +61,135 @@ def article_prompt(article: Article, *, show_feed: bool, now: datetime, note: st
 
 
 class ArticleList(RowList):
-    """One option per loaded article; the screen asks for more pages near the end."""
+    """The articles of one selection, a page at a time; pages are asked for by message."""
 
-    PAGE_SIZE = 200
+    PAGE_SIZE = PAGE_SIZE
     """How many articles one store query brings."""
+    NEAR_END = 20
+    """Rows from the end at which the next page is asked for."""
+
+    class Opened(Message):
+        """Enter on an article (or n/p moved to it): show it and mark it read."""
+
+        def __init__(self, article_list: ArticleList, index: int) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.index = index
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
+    class Highlighted(Message):
+        """The cursor moved to another article."""
+
+        def __init__(self, article_list: ArticleList, article: Article) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.article = article
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
+    class NearEnd(Message):
+        """The cursor came near the last loaded article: ``request`` is the next page."""
+
+        def __init__(self, article_list: ArticleList, request: PageRequest) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.request = request
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
 
     def __init__(self, *args, clock: Clock | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.articles: list[Article] = []
-        self.key: str | None = None
+        self.selection: Selection | None = None
         """The feed-list selection these articles belong to."""
+        self.pending: PageRequest | None = None
+        """The page asked for last and not yet shown; only that page is taken."""
         self.exhausted = False
-        self.show_feed = True
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
-        self.highlight: list[str] = []
-        """Search words to mark in the titles."""
         self.notes: dict[int, str] = {}
         """Bookmark notes by article id, when known (the Bookmarked view loads them)."""
 
+    @property
+    def key(self) -> str | None:
+        return self.selection.key if self.selection else None
+
     def _prompt(self, article: Article) -> Text:
+        selection = self.selection
         note = self.notes.get(article.id, "") if article.bookmarked else ""
-        prompt = article_prompt(article, show_feed=self.show_feed, now=self.clock(), note=note)
-        if self.highlight:
-            prompt.highlight_words(self.highlight, "reverse", case_sensitive=False)
+        show_feed = selection.shows_feed if selection else True
+        prompt = article_prompt(article, show_feed=show_feed, now=self.clock(), note=note)
+        if selection is not None and (words := selection.search_words):
+            prompt.highlight_words(words, "reverse", case_sensitive=False)
         return prompt
 
-    def show_articles(
-        self, articles: list[Article], *, append: bool, exhausted: bool, keep: int | None = None
-    ) -> None:
-        """Show a first page (or append the next); ``keep`` re-highlights an article id."""
+    # -- pages ---------------------------------------------------------------------
+
+    def _ask(self, request: PageRequest) -> PageRequest:
+        self.pending = request  # any page asked for before is no longer wanted
+        return request
+
+    def start(self, selection: Selection, *, keep: int | None = None) -> PageRequest:
+        """Empty the list for ``selection``; returns the request for its first page."""
+        self.selection = selection
+        self.articles = []
+        self.exhausted = False
+        self.clear_options()
+        return self._ask(PageRequest(selection, keep=keep))
+
+    def reread(self) -> PageRequest | None:
+        """The request that reads the list again as far as it goes, keeping the cursor."""
+        if self.selection is None:
+            return None
+        current = self.current
+        limit = max(self.PAGE_SIZE, len(self.articles))
+        keep = current.id if current else None
+        return self._ask(PageRequest(self.selection, limit=limit, keep=keep))
+
+    def rest(self) -> PageRequest | None:
+        """The request for every article after the loaded ones (G), if there are more."""
+        if self.selection is None or self.exhausted or not self.articles:
+            return None
+        return self._ask(PageRequest(self.selection, self._end, to_end=True))
+
+    @property
+    def _end(self) -> PageCursor | None:
+        if not self.articles:
+            return None
+        last = self.articles[-1]
+        return (last.sort_time, last.id)
+
+    def show_page(self, page: ArticlePage) -> bool:
+        """Show a page if it is the one asked for last; False when it came too late."""
+        request = page.request
+        if request is not self.pending:
+            return False
+        self.pending = None
+        self.notes.update(page.notes)
+        append = request.after is not None
         scroll_y = self.scroll_y
         if not append:
             self.articles = []
             self.clear_options()
-        self.articles.extend(articles)
-        self.exhausted = exhausted
-        self.add_options(Option(self._prompt(a), id=f"article-{a.id}") for a in articles)
-        if append:
-            return
-        index = self.index_of(keep) if keep is not None else None
-        if index is not None:
-            self.highlighted = index
-            self.scroll_to(y=scroll_y, animate=False, immediate=True)
-        elif articles:
-            self.highlighted = 0
+        self.articles.extend(page.articles)
+        self.exhausted = page.exhausted
+        self.add_options(Option(self._prompt(a), id=f"article-{a.id}") for a in page.articles)
+        if request.to_end and self.articles:
+            self.highlighted = len(self.articles) - 1
+        elif not append:
+            index = self.index_of(request.keep) if request.keep is not None else None
+            if index is not None:
+                self.highlighted = index
+                self.scroll_to(y=scroll_y, animate=False, immediate=True)
+            elif page.articles:
+                self.highlighted = 0
+        return True
 
     def index_of(self, article_id: int) -> int | None:
         for index, article in enumerate(self.articles):
@@ -110,13 +203,6 @@ class ArticleList(RowList):
         if index is None or not 0 <= index < len(self.articles):
             return None
         return self.articles[index]
-
-    @property
-    def next_page_cursor(self) -> tuple[int, int] | None:
-        if self.exhausted or not self.articles:
-            return None
-        last = self.articles[-1]
-        return (last.sort_time, last.id)
 
     def update_article(self, index: int, **changes: object) -> Article:
         """Change an article's flags (read, bookmarked) and redraw its line."""
@@ -132,3 +218,21 @@ class ArticleList(RowList):
                 return index
             index += step
         return None
+
+    # -- what happened -------------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        index = event.option_index
+        near_end = index >= len(self.articles) - self.NEAR_END
+        if near_end and self.pending is None and not self.exhausted and self.selection:
+            request = self._ask(PageRequest(self.selection, self._end))
+            self.post_message(self.NearEnd(self, request))
+        if (article := self.current) is not None:
+            self.post_message(self.Highlighted(self, article))
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.Opened(self, event.option_index))
