@@ -291,6 +291,12 @@ class FeedServer:
             return self._state.max_concurrent
 
     @property
+    def in_flight(self) -> int:
+        """Requests being handled right now (a client that hangs up ends its /hang)."""
+        with self._state.lock:
+            return self._state.in_flight
+
+    @property
     def connections(self) -> int:
         """TCP connections accepted since the last reset."""
         with self._state.lock:

@@ -15,6 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from .background import Background
 from .core.config import Config
 from .core.textsafe import one_line
 from .library import Library
@@ -70,6 +71,8 @@ class BroadsheetApp(App[int]):
         self._children: list[subprocess.Popen[str]] = []
         self.library = Library(config.database_path, on_error=self._write_failed)
         """The archive: reads from workers, writes in key-press order on its own thread."""
+        self.background = Background()
+        """Network jobs (article pages, new feeds) that stop when their worker is cancelled."""
         if config.keys:
             self.set_keymap(config.keys)
 
@@ -129,6 +132,7 @@ class BroadsheetApp(App[int]):
         for child in self._children:
             if child.poll() is None:
                 child.terminate()
+        self.background.close()
         self.library.close()
 
     # -- keys, help and the command palette -------------------------------------------

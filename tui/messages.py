@@ -36,6 +36,8 @@ class ArticleLoaded(Message):
 
     reading: Reading
     """The article with its clean text, summary and quotes."""
+    loading_page: bool = False
+    """The feed gives a teaser: the full text is being fetched from the article's page."""
 
 
 @dataclass

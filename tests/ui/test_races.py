@@ -44,6 +44,67 @@ async def show_feed(app, pilot, feed_id: int) -> ArticleList:
     return articles
 
 
+def teaser_feed(data_dir, feed_server, count: int, page: str) -> int:
+    """A feed whose items are one-line teasers linking to ``page``/N on the test server."""
+    return add_feed(
+        data_dir,
+        feed_server.url(f"teasers-{uuid.uuid4().hex[:6]}"),
+        [
+            ParsedEntry(
+                title=f"Teaser {i}",
+                guid=f"t{i}",
+                link=feed_server.url(f"{page}/{i}"),
+                published=NOW - timedelta(minutes=i),
+                content=f"<p>Teaser text {i}.</p>",
+            )
+            for i in range(count)
+        ],
+        title="Teasers",
+    )
+
+
+async def test_moving_between_teasers_on_a_hung_site_keeps_the_lists_loading(
+    data_dir, tmp_path, feed_server
+):
+    teasers = teaser_feed(data_dir, feed_server, 40, "hang")  # /hang never answers
+    app = build_app(data_dir, tmp_path, "[fetch]\nread_timeout = 60\n")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        articles = await show_feed(app, pilot, teasers)
+        await pilot.press("enter")
+        for _ in range(34):  # more than the thread pool has threads
+            await pilot.press("j", "enter")
+        pane = app.screen.query_one(ReadingPane)
+        # The feed's own text shows at once, without waiting for the page.
+        assert await until(pilot, lambda: "Teaser text 34." in pane.plain_text, timeout=5)
+        # Pages of the articles left behind are no longer asked for.
+        assert await until(pilot, lambda: feed_server.in_flight <= 1, timeout=10)
+        feeds = app.screen.query_one(FeedList)
+        feeds.highlighted = [o.id for o in feeds.options].index("all")
+        assert await until(pilot, lambda: len(articles.articles) > 40, timeout=10)
+        await pilot.press("q")
+
+
+async def test_an_article_shows_its_feed_text_until_its_page_arrives(
+    data_dir, tmp_path, feed_server
+):
+    slow = f"slow-{uuid.uuid4().hex[:6]}"
+    words = " ".join(f"word{i}" for i in range(300))
+    page = f"<html><body><article><h1>Full</h1><p>The whole story. {words}</p></article></body>"
+    feed_server.set_route(f"{slow}/0", page, content_type="text/html", delay=2)
+    teasers = teaser_feed(data_dir, feed_server, 1, slow)
+    app = build_app(data_dir, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await show_feed(app, pilot, teasers)
+        pane = app.screen.query_one(ReadingPane)
+        await pilot.press("enter")
+        assert await until(pilot, lambda: "Teaser text 0." in pane.plain_text, timeout=5)
+        assert feed_server.count(status=200, path=f"/{slow}/0") == 0  # still on its way
+        assert await until(pilot, lambda: "The whole story." in pane.plain_text, timeout=10)
+        assert "full text from the article's page" in pane.plain_text
+
+
 def _articles(app):
     return app.screen.query_one(ArticleList).articles
 

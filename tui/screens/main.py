@@ -6,6 +6,7 @@ messages back. Nothing on the event loop touches the network, the parser or the 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,8 +23,6 @@ from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..core.errors import BroadsheetError
-from ..core.fulltext import resolve_text
-from ..core.reading import reading_of
 from ..core.textsafe import one_line
 from ..library import PageRequest
 from ..messages import (
@@ -33,6 +32,7 @@ from ..messages import (
     RefreshFinished,
     RefreshProgressed,
 )
+from ..opening import fetch_page, first_reading, page_reading
 from ..selection import ALL, Selection
 from ..widgets.article_list import ArticleList, relative_date
 from ..widgets.feed_list import FeedList
@@ -94,6 +94,8 @@ class MainScreen(Screen[None]):
     active_pane: var[str] = var("feeds")
     """The pane shown when the terminal is too narrow for all three."""
     refreshing: var[bool] = var(False)
+    _opened: int | None = None
+    """The article last opened: what the reading pane shows or is about to."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -186,17 +188,23 @@ class MainScreen(Screen[None]):
         if not worker.is_cancelled:
             self.post_message(ArticlesLoaded(page))
 
-    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def load_article(self, article_id: int) -> None:
-        opening = self.app.library.opening(article_id)
-        article = opening.article
-        resolved, fresh = resolve_text(article, self.app.config, opening.cached)
-        if fresh is not None:
-            text, error = fresh
-            self.app.library.write(lambda store: store.cache_text(article_id, text, error=error))
-        reading = reading_of(article, resolved)
-        if not get_current_worker().is_cancelled:
-            self.post_message(ArticleLoaded(reading))
+    @work(exclusive=True, group="article", exit_on_error=False)
+    async def load_article(self, article_id: int) -> None:
+        """The feed's text at once; the page's, for a teaser, when it comes.
+
+        Moving to another article cancels this worker, and with it the page's fetch.
+        """
+        library, config = self.app.library, self.app.config
+        opening = await asyncio.to_thread(library.opening, article_id)
+        reading, page = await asyncio.to_thread(first_reading, opening, config)
+        self.post_message(ArticleLoaded(reading, loading_page=page is not None))
+        if page is None:
+            return
+        fetched = await self.app.background.run(fetch_page(page, config))
+        text, error = fetched
+        library.write(lambda store: store.cache_text(article_id, text, error=error))
+        reading = await asyncio.to_thread(page_reading, opening, fetched, config)
+        self.post_message(ArticleLoaded(reading))
 
     def write(self, operation: str, *args: object, **kwargs: object) -> None:
         """A store update (read state, bookmarks), queued behind the ones before it."""
@@ -220,7 +228,8 @@ class MainScreen(Screen[None]):
             self.query_one(ReadingPane).show_message("No articles here yet.")
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
-        self.query_one(ReadingPane).show(message.reading)
+        if message.reading.article.id == self._opened:  # not one the user has left
+            self.query_one(ReadingPane).show(message.reading, loading_page=message.loading_page)
 
     def show_selection(self, selection: Selection, *, keep: int | None = None) -> None:
         self._title_articles(selection)
@@ -298,6 +307,7 @@ class MainScreen(Screen[None]):
         if not article_list.articles[index].read:
             self.app.library.opened(article_list.articles[index].id)
         article = article_list.update_article(index, read=True)
+        self._opened = article.id
         self.load_article(article.id)
         if self.has_class("narrow"):
             self.focus_pane("reader")
@@ -453,10 +463,7 @@ class MainScreen(Screen[None]):
             article_ids = [b.article.id for b in library.read(lambda s: s.bookmarks())]
         openings = [library.opening(i) for i in article_ids]
         # Summaries take a while for many long articles: the archive stays free meanwhile.
-        readings = [
-            reading_of(o.article, resolve_text(o.article, config, o.cached or ("", None))[0])
-            for o in openings
-        ]
+        readings = [first_reading(opening, config)[0] for opening in openings]
         items = library.read(lambda store: [export_item(store, r, config) for r in readings])
         if not items:
             self.app.call_from_thread(

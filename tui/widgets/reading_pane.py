@@ -117,10 +117,13 @@ class ReadingPane(VerticalScroll, can_focus=True):
         # The text keeps the styles it was drawn with; draw it again in the new theme's.
         self.call_after_refresh(self._render_text)
 
-    def show(self, reading: Reading) -> None:
+    def show(self, reading: Reading, *, loading_page: bool = False) -> None:
+        """Show an article; shown again with its page's text, it keeps the scroll."""
         header = render_header(reading.article)
         if reading.source == "page":
             header.append("\nfull text from the article's page", style="dim italic")
+        elif loading_page:
+            header.append("\nfetching the full text from the article's page…", style="dim italic")
         summary_box = self.query_one("#article-summary", Static)
         summary = render_summary(reading.summary) if reading.summary else Text()
         summary_box.display = bool(summary.plain)
@@ -133,9 +136,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
             part for part in (header.plain, summary.plain, listing.plain, reading.text) if part
         )
         self.query_one("#article-header", Static).update(header)
+        same = self._reading is not None and self._reading.article.id == reading.article.id
         self._reading = reading
         self._render_text()
-        self.scroll_home(animate=False)
+        if not same:
+            self.scroll_home(animate=False)
 
     def set_highlight_summary(self, on: bool) -> None:
         """Mark (or stop marking) the summary's sentences in the text, keeping the scroll."""

@@ -1,0 +1,37 @@
+"""Opening an article: the feed's text at once, the web page's text when it comes.
+
+Plain functions over the core, so the screen's worker only awaits them: the reading
+and the page's fetch run off Textual's loop (a thread, the background loop).
+"""
+
+from __future__ import annotations
+
+from .core.config import Config
+from .core.errors import BroadsheetError
+from .core.fulltext import CacheEntry, fetch_page_text, resolve_text, wants_page
+from .core.reading import Reading, reading_of
+from .library import Opening
+
+
+def first_reading(opening: Opening, config: Config) -> tuple[Reading, str | None]:
+    """What to show now, and the page to fetch for the full text (None: no need)."""
+    article = opening.article
+    # No cached page reads as a failed fetch: the feed's text, nothing fetched.
+    resolved, _ = resolve_text(article, config, opening.cached or ("", None))
+    threshold = config.full_text.threshold(article.feed_url)
+    wanted = opening.cached is None and wants_page(article, resolved.text, threshold)
+    return reading_of(article, resolved), article.link if wanted else None
+
+
+async def fetch_page(url: str, config: Config) -> CacheEntry:
+    """The page's text, or why it could not be had, as the store caches it."""
+    try:
+        return await fetch_page_text(url, config), None
+    except BroadsheetError as exc:
+        return "", exc.message
+
+
+def page_reading(opening: Opening, fetched: CacheEntry, config: Config) -> Reading:
+    """The article with its page's text, or its feed's when the page had less."""
+    resolved, _ = resolve_text(opening.article, config, fetched)
+    return reading_of(opening.article, resolved)
