@@ -10,6 +10,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from .core.models import RefreshProgress
     from .core.reading import Reading
+    from .core.report import RefreshReport
     from .library import ArticlePage, Listing
     from .selection import Selection
 
@@ -54,7 +55,7 @@ class RefreshProgressed(Message):
 class RefreshFinished(Message):
     """A refresh ended; the lists should reload."""
 
-    report: dict[str, object]
-    """What ``refresh --json`` reports: feeds, updated, failed, new_articles, errors."""
+    report: RefreshReport
+    """What happened to each feed."""
     background: bool = False
     """Started by the reader's own timer rather than by the user."""

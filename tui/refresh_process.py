@@ -19,6 +19,7 @@ from collections.abc import Callable
 from .core.config import Config
 from .core.errors import BroadsheetError
 from .core.models import RefreshProgress
+from .core.report import RefreshReport
 
 ProgressCallback = Callable[[RefreshProgress], None]
 
@@ -42,7 +43,7 @@ def run_refresh(
     force: bool = True,
     progress: ProgressCallback | None = None,
     on_start: Callable[[subprocess.Popen[str]], None] | None = None,
-) -> dict[str, object]:
+) -> RefreshReport:
     """Refresh every feed (or one) in a child process; return ``refresh --json``'s report.
 
     ``force`` asks every feed; without it only the feeds that are due are fetched.
@@ -86,9 +87,7 @@ def run_refresh(
     except ValueError:
         reason = last_message.removeprefix("broadsheet: ") or f"exit code {child.returncode}"
         raise BroadsheetError(f"refresh failed: {reason}") from None
-    if not isinstance(report, dict):
-        raise BroadsheetError("refresh failed: unexpected report")
-    return report
+    return RefreshReport.from_json(report)
 
 
 def _lower_priority(pid: int) -> None:

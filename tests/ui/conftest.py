@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.dom import DOMNode
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from tui.app import BroadsheetApp
@@ -160,3 +162,21 @@ def stall_loop_until_background_idle(timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while _background_busy() and time.monotonic() < deadline:
         time.sleep(0.0005)
+
+
+@pytest.fixture(autouse=True)
+def widgets_only_on_the_event_loop(monkeypatch):
+    """Fail a test in which a worker thread looks up widgets: Textual's DOM is not
+    thread-safe, and a list that reloads meanwhile makes the look-up fail."""
+    loop_thread = threading.get_ident()
+    offences: list[str] = []
+    original = DOMNode.query_one
+
+    def query_one(self, *args, **kwargs):
+        if threading.get_ident() != loop_thread:
+            offences.append(f"{type(self).__name__}.query_one{args!r} from a worker thread")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(DOMNode, "query_one", query_one)
+    yield
+    assert offences == []

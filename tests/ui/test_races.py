@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.feedserver import small_rss
 from tests.ui.conftest import (
     NOW,
     build_app,
@@ -103,6 +104,21 @@ async def test_an_article_shows_its_feed_text_until_its_page_arrives(
         assert feed_server.count(status=200, path=f"/{slow}/0") == 0  # still on its way
         assert await until(pilot, lambda: "The whole story." in pane.plain_text, timeout=10)
         assert "full text from the article's page" in pane.plain_text
+
+
+async def test_refreshing_one_feed_reads_no_widget_from_a_worker(data_dir, tmp_path, feed_server):
+    # widgets_only_on_the_event_loop (conftest) fails the test if a thread looks one up.
+    path = f"one-{uuid.uuid4().hex[:6]}"
+    feed_server.set_route(path, small_rss("One", 2))
+    feed = add_feed(data_dir, feed_server.url(path), [])
+    app = build_app(data_dir, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await show_feed(app, pilot, feed)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert feed_server.count(path=f"/{path}") == 1
+        assert await until(pilot, lambda: "One item 2" in [a.title for a in _articles(app)])
 
 
 def _articles(app):

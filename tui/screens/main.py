@@ -558,39 +558,38 @@ class MainScreen(Screen[None]):
     """How often the reader fetches the feeds that are due, in the background."""
 
     def action_refresh_all(self) -> None:
-        self.run_refresh(None)
+        self.start_refresh(None)
 
     def auto_refresh(self) -> None:
         if not self.refreshing:
-            self.run_refresh(None, force=False)
+            self.start_refresh(None, force=False)
 
     def action_refresh_feed(self) -> None:
         feed = self.query_one(FeedList).selected_feed
-        self.run_refresh(feed.id if feed else None)
+        self.start_refresh(feed.url if feed else None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("refresh_feed", "refresh_all") and self.refreshing:
             return None  # shown dimmed while a refresh runs
         return True
 
+    def start_refresh(self, feed_url: str | None, *, force: bool = True) -> None:
+        """Refresh one feed or all (only those due, without ``force``) in the background."""
+        self.refreshing = True
+        self.run_refresh(feed_url, force=force)
+
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def run_refresh(self, feed_id: int | None, *, force: bool = True) -> None:
+    def run_refresh(self, feed_url: str | None, *, force: bool) -> None:
+        # Everything this thread needs came in as arguments: widgets belong to the loop.
         from ..refresh_process import run_refresh
 
-        feed_url = None
-        if feed_id is not None:
-            feed_url = self.query_one(FeedList).feeds[feed_id].url
-        self.app.call_from_thread(setattr, self, "refreshing", True)
-        try:
-            report = run_refresh(
-                self.app.config,
-                feed_url,
-                force=force,
-                progress=lambda progress: self.post_message(RefreshProgressed(progress)),
-                on_start=self.app.track_child,
-            )
-        finally:
-            self.app.call_from_thread(setattr, self, "refreshing", False)
+        report = run_refresh(
+            self.app.config,
+            feed_url,
+            force=force,
+            progress=lambda progress: self.post_message(RefreshProgressed(progress)),
+            on_start=self.app.track_child,
+        )
         self.post_message(RefreshFinished(report, background=not force))
 
     def watch_refreshing(self, refreshing: bool) -> None:
@@ -609,13 +608,11 @@ class MainScreen(Screen[None]):
 
     def on_refresh_finished(self, message: RefreshFinished) -> None:
         report = message.report
-        failed = int(report.get("failed", 0))
-        if message.background and not report.get("new_articles"):
+        failed = report.failed
+        if message.background and not report.new_articles:
             self.reload()  # feed errors and next times still change; no need to say so
             return
-        summary = (
-            f"{report.get('new_articles', 0)} new articles from {report.get('feeds', 0)} feeds"
-        )
+        summary = f"{report.new_articles} new articles from {len(report.outcomes)} feeds"
         if failed:
             summary += f"; {failed} failed (marked ! in the feed list)"
         severity = "warning" if failed else "information"
@@ -629,6 +626,10 @@ class MainScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Failures in workers become a notification, never a crash or a traceback."""
+        if event.worker.group == "refresh" and event.worker.is_finished:
+            self.refreshing = False
+        if event.worker.group == "articles" and event.state == WorkerState.ERROR:
+            self.query_one(ArticleList).pending = None  # the next move asks again
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
