@@ -1,4 +1,5 @@
-"""A plain (non-editable) install must carry the styles and the bundled feed."""
+"""A plain (non-editable) install must carry the styles, the bundled feed and the
+quote ranker's weights."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def test_wheel_contains_styles_data_and_the_console_script(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "tui/styles/app.tcss" in names
     assert "tui/data/welcome.xml" in names
+    assert "tui/core/quotes/speaker_weights.json" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     scripts = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "broadsheet = tui.__main__:entry_point" in scripts
@@ -52,6 +54,8 @@ def test_installed_package_finds_its_styles_and_welcome_feed(wheel, tmp_path):
         "path = tui.resources.stylesheet('app.tcss')\n"
         "assert path.is_file() and str(path).startswith(sys.argv[1]), path\n"
         "assert b'Welcome to Broadsheet' in tui.core.archive.bundled_feed('broadsheet:welcome')\n"
+        "import tui.core.quotes.ranker as ranker\n"
+        "assert ranker.shipped_weights() and str(ranker.WEIGHTS_FILE).startswith(sys.argv[1])\n"
         "from tui.app import BroadsheetApp\n"
         "assert all(str(p).startswith(sys.argv[1]) for p in BroadsheetApp.CSS_PATH)\n"
         "print('ok')\n"

@@ -354,6 +354,133 @@ def test_a_quote_without_any_attribution_has_no_speaker():
     assert pairs("“Nothing lasts forever.”") == [("Nothing lasts forever.", None)]
 
 
+# ------------------------------------------------------------- forms of speaker
+
+
+def test_a_name_in_apposition_to_a_role_is_part_of_the_speaker():
+    text = (
+        "The council met on Monday.\n\n"
+        "Her campaign manager, Tom Hale, argued that the plan “would leave the harbour "
+        "without a single ferry.”"
+    )
+    assert speaker_of(text, "single ferry") == "Her campaign manager, Tom Hale"
+
+
+def test_an_appositive_keeps_its_place_to_the_end():
+    text = (
+        "“We will keep the ferry running until the bridge opens,” said Jane Roe, a nurse "
+        "from Fresno, Calif., who rides it daily."
+    )
+    assert speaker_of(text, "bridge opens").startswith("Jane Roe, a nurse from Fresno, Calif.")
+
+
+def test_an_appositive_that_names_a_role_with_a_possessive_is_kept():
+    text = (
+        "“The figures do not add up,” Tom Hale, Ana Ruiz’s longtime campaign manager, "
+        "told reporters."
+    )
+    assert speaker_of(text, "figures") == "Tom Hale, Ana Ruiz’s longtime campaign manager"
+
+
+def test_a_role_alone_is_given_with_the_name_it_stands_for():
+    text = (
+        "Sen. Maria Lopez of Oregon toured the flooded valley on Sunday.\n\n"
+        "The water had reached the church steps. “We are going to rebuild every house "
+        "on this street,” the senator said."
+    )
+    assert speaker_of(text, "rebuild") == "Maria Lopez, the senator"
+
+
+def test_a_role_resolves_to_the_person_the_text_gives_that_role():
+    text = (
+        "Gov. Peter Grant and Mayor Ana Ruiz met on Monday to discuss the budget.\n\n"
+        "“There is no more money for the harbour,” the governor told reporters."
+    )
+    assert speaker_of(text, "no more money") == "Peter Grant, the governor"
+
+
+def test_a_pronoun_across_paragraphs_skips_someone_the_text_calls_she():
+    text = (
+        "Tom Hale, the harbour master, has run the port for thirty years. Ana Ruiz, the "
+        "mayor, said she would not close it.\n\n"
+        "“It will never pay for itself,” he said."
+    )
+    assert speaker_of(text, "pay for itself") == "Tom Hale"
+
+
+def test_an_organisation_speaks_in_a_statement():
+    text = (
+        "Ana Ruiz asked when the ferries would run again. “The ferry will be back on "
+        "Friday,” the port authority shot back in a statement."
+    )
+    assert speaker_of(text, "back on Friday") == "the port authority"
+
+
+def test_a_document_speaks():
+    text = (
+        "The inquiry published its findings on Thursday. “The failures were systemic "
+        "and avoidable,” the report states."
+    )
+    assert speaker_of(text, "systemic") == "the report"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "The council voted on Tuesday night.\n\n“We will not close the harbour.” That "
+            "was the promise Mayor Ana Ruiz made to a packed hall.",
+            "Mayor Ana Ruiz",
+        ),
+        (
+            "The vote was close.\n\n“This is a dark day for the town.” Councillor Tom "
+            "Hale did not hide his anger as he left the chamber.",
+            "Councillor Tom Hale",
+        ),
+    ],
+    ids=["promise", "anger"],
+)
+def test_a_quote_opening_a_paragraph_takes_the_speaker_of_the_next_sentence(text, speaker):
+    assert [q.speaker for q in quotes(text)] == [speaker]
+
+
+def test_names_of_things_in_quotation_marks_are_not_quotes():
+    text = (
+        "Ruiz wore a “Make the Harbour Great” hat to the meeting. She also hosts the "
+        "podcast “Ferry Tales From The Coast” every week."
+    )
+    assert quotes(text) == []
+
+
+def test_the_shipped_ranker_weights_fit_its_features_and_say_where_they_came_from():
+    import json
+
+    from tui.core.quotes import ranker
+    from tui.core.quotes.candidates import FEATURES
+
+    payload = json.loads(ranker.WEIGHTS_FILE.read_text(encoding="utf-8"))
+    assert payload["features"] == list(FEATURES)
+    assert len(payload["weights"]) == len(FEATURES)
+    assert "PolNeAR train" in payload["about"] and "not shipped" in payload["about"]
+    assert ranker.shipped_weights() is not None
+
+
+def test_finding_quotes_loads_no_numerical_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tui.core.quotes import find_quotes\n"
+        "q = find_quotes('“We will win,” the senator said.')\n"
+        "assert q and q[0].speaker == 'the senator', q\n"
+        "print(sorted(m for m in ('numpy', 'torch', 'sklearn') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 # ------------------------------------------------------------------ hostile input
 
 

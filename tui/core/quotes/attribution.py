@@ -16,17 +16,17 @@ from tui.core.quotes.index import MASK
 from tui.core.quotes.lexicon import (
     POST_ONLY,
     PRE_ONLY,
+    PREPOSITIONS,
     is_abbreviation,
 )
 from tui.core.quotes.phrases import (
     LEADING_JUNK,
-    PARTICIPLE,
     clean,
     sentence_subject,
-    speech_verbs,
     subject_after,
     subject_before,
 )
+from tui.core.quotes.verbs import PARTICIPLE, speech_verbs
 
 if TYPE_CHECKING:
     from tui.core.quotes.index import TextIndex
@@ -37,7 +37,7 @@ _TAIL_OK = re.compile(
     r"^[\s,]*(?:(?:on|in|at|during|after|before|to|via|from|last|this|earlier|later|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|recently|"
     r"yesterday|today|tonight|then|again|afterward|reporters|the\s+crowd|"
-    r"the\s+audience|[A-Z][\w’'.-]*)\b[^.!?]*)?[.!?]?\s*$"
+    r"the\s+audience|[a-z]+ly|[A-Z][\w’'.-]*)\b[^.!?]*)?[.!?]?\s*$"
 )
 """What may follow 'X said' after a quote that ended its sentence: when, where,
 to whom; anything else makes it a new sentence about something else."""
@@ -80,6 +80,7 @@ def sentence_cut(rest: str) -> int:
             or ch == MASK
             or ch == "."
             and not is_abbreviation(rest, i)
+            and not rest[i + 1 : i + 2].isalnum()  # fivethirtyeight.com
             or ch in '\u201c"'
             and i > 0
         ):
@@ -121,6 +122,9 @@ def attribution_after(after: str, ends_sentence: bool) -> Attr | None:
         low_head = head.lstrip().lower()
         if LEADING_JUNK.match(low_head) and not low_head.startswith("as "):
             return None
+        first = low_head.split()[0]
+        if ends_sentence and first in PREPOSITIONS:
+            return None  # '"..." To which she said': a new sentence, not this quote's
         subject = subject_before(head, strict=True)
         if not subject:
             return None

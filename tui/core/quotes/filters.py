@@ -41,6 +41,29 @@ _WORK_BEFORE = re.compile(r"(?:\b(?:on|in|of|his|her|their|its|my|our)|['’]s)\
 episode of', 'his'."""
 
 
+_NEXT_WORD = re.compile(r"[ \u00a0]([a-z][a-z-]*)\b")
+_NAMED_THINGS = frozenset(
+    """hat hats cap caps shirt shirts t-shirt t-shirts sign signs banner banners button
+    buttons sticker stickers poster posters tote bag bags mug mugs tour bus movement crowd
+    star stars actress actor host podcast show program programme series episode movie
+    film documentary book memoir novel song album anthem theme slogan motto initiative
+    campaign rally event conference summit party app website site page ad ads video
+    headline article column essay op-ed document bill act plan strategy policy doctrine
+    agenda pledge caucus coalition group faction wing lane era line""".split()
+)
+"""Nouns that a quoted name stands before as a modifier (a "Make America Great
+Again" hat, the "Fight for 15" movement)."""
+
+
+_WORK_NOUN_BEFORE = re.compile(
+    r"\b(?:show|program|programme|podcast|book|movie|film|play|song|anthem|album|article|"
+    r"column|essay|op-ed|episode|series|documentary|novel|memoir|headline|titled|entitled)"
+    r"\s*,?\s*$",
+    re.IGNORECASE,
+)
+"""Right before a quoted name, the kind of work it names."""
+
+
 def keep_quotations(index: TextIndex, spans: list[Span]) -> list[Span]:
     """The stretches of ``spans`` that are quotations."""
     return [
@@ -69,6 +92,10 @@ def is_quotation(index: TextIndex, s: Span, prev: Span | None, nxt: Span | None)
     if _TRANSCRIPT_LABEL.match(text, s.start):
         return False  # a transcript's line ("WALLACE: ..."), not a quotation
     if words >= 3:
+        if s.closed and words <= 8 and _modifies_noun(text, s):
+            return False  # the "Fight for 15" movement, a "Make America Great" hat
+        if _WORK_NOUN_BEFORE.search(text, max(0, s.open - 40), s.open) and _title_like(text, s):
+            return False  # the podcast "So, That Happened", a book titled "X"
         if not is_title(text, s):
             return True
         # a name of a work: on CBS's "Face the Nation", an episode of "X"
@@ -95,6 +122,28 @@ def is_quotation(index: TextIndex, s: Span, prev: Span | None, nxt: Span | None)
     )
 
 
+def _title_like(text: str, s: Span) -> bool:
+    """A name of a work need not be all title case ("Orange Is the New Black", "So,
+    That Happened"): its first word and most of its words are capitalised."""
+    words = [w for w in text[s.start : s.end].split() if w.lower() not in SMALL_WORDS]
+    if not words or not words[0][:1].isupper():
+        return False
+    return sum(w[:1].isupper() or w[:1].isdigit() for w in words) * 2 > len(words)
+
+
+def _modifies_noun(text: str, s: Span) -> bool:
+    """Whether a short quoted stretch with no punctuation of its own stands before a
+    noun for a thing as its modifier (the "Medicare for all" document): a name, not
+    words someone said."""
+    inner = text[s.start : s.end].rstrip()
+    if not inner or inner[-1] in ".,;:!?\u2026-\u2014":
+        return False
+    after = _NEXT_WORD.match(text, s.close + 1)
+    if after is None:
+        return False
+    return after.group(1) in _NAMED_THINGS
+
+
 def _broken_by_attribution(index: TextIndex, a: Span, b: Span) -> bool:
     """Whether nothing but an attribution separates ``a`` (which opens its
     sentence) from ``b`` in one paragraph."""
@@ -105,7 +154,7 @@ def _broken_by_attribution(index: TextIndex, a: Span, b: Span) -> bool:
     if "\n" in gap or MARKS.search(gap) and '"' in gap or BAD_GAP.search(gap):
         return False
     attr = attribution_after(gap, text[a.close - 1] in ".?!")
-    if attr is None or attr.end < 0 or gap[attr.end :].strip(" ,.:;\u2014\u2013-"):
+    if attr is None or attr.end < 0 or gap[attr.end :].strip(" ,.:;\u00a0\u2014\u2013-"):
         return False
     p_start = index.paragraph_at(a.open)[0]
     lead = text[p_start : a.open].rstrip(" \u00a0\t")

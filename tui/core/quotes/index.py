@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from tui.core.quotes.lexicon import is_abbreviation
@@ -127,6 +127,17 @@ class TextIndex:
         """Where sentence number ``number`` starts, ignoring paragraphs."""
         _, after = self.sentence_marks()
         return after[number - 1] if number > 0 else 0
+
+    def sentences(self, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+        """(start, end) of each sentence that overlaps ``text[lo:hi]``."""
+        pos = lo
+        text = self.text
+        while pos < hi:
+            start, end = self.sentence_start(pos), self.sentence_end(pos)
+            yield start, end
+            pos = max(end, pos + 1)
+            while pos < hi and text[pos] in " \n\t\u00a0":
+                pos += 1
 
     def opens_sentence(self, pos: int) -> bool:
         """Whether nothing but white space precedes ``pos`` in its sentence."""

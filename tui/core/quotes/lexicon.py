@@ -28,8 +28,10 @@ _NOUNS_TOO = frozenset({"continues", "jokes", "shouts", "states"})
 sentence, where these are more often nouns or other senses; the splitter only
 looks right after a quotation and a name."""
 
-SPEECH_VERBS = (ATTRIBUTION_VERBS - _NOUNS_TOO) | frozenset(
-    """
+SPEECH_VERBS = (
+    (ATTRIBUTION_VERBS - _NOUNS_TOO)
+    | frozenset(
+        """
     say saying tell telling add adding explain explaining noting argue arguing ask asking insist
     insisting warn warning declaring write writing tweets tweeting reply recall recalling
     acknowledge acknowledges acknowledged claim claims claimed claiming responded
@@ -42,7 +44,26 @@ SPEECH_VERBS = (ATTRIBUTION_VERBS - _NOUNS_TOO) | frozenset(
     describe describes described describing call calls called calling dubbed labeled
     labelled termed branded muttered sings sang singing proclaimed scolded recounted
     reported reports reads read posted blasted slammed mocked accused thanked charged
+    mocks quips continues boasts complains laments observes concludes cautions urges
+    recounts proclaims whispers mutters retorts testifies stresses emphasizes announces
+    confirms wonders agrees reiterated reiterates elaborated elaborates snapped groused
+    fumed marveled gushed chimed interjected
+    jokes shouts states promises vows pledges remarks comments counters demands answers
     """.split()
+    )
+    | {
+        "went on",
+        "goes on",
+        "shot back",
+        "shoots back",
+        "fired back",
+        "fires back",
+        "pointed out",
+        "points out",
+        "chimed in",
+        "cut in",
+        "weighed in",
+    }
 )
 """Verbs that attribute a quotation, in the forms news copy uses."""
 
@@ -56,7 +77,8 @@ PRE_ONLY = frozenset(
 POST_ONLY = frozenset({"read", "reads"})
 """Verbs that attribute only after the quotation ('..., the letter reads')."""
 AMBIGUOUS_S = frozenset({"notes", "tweets", "claims", "calls", "reads", "sings", "answers"})
-AMBIGUOUS_S |= {"reports"}
+AMBIGUOUS_S |= {"reports", "jokes", "shouts", "states", "promises", "vows", "pledges"}
+AMBIGUOUS_S |= {"remarks", "comments", "counters", "demands", "urges", "stresses"}
 """Plural nouns as often as verbs: a verb only after a name or a pronoun."""
 TAKES_TO = frozenset({"continued", "promised", "vowed", "pledged", "agreed", "demanded"})
 TAKES_TO |= {"urged", "said", "claimed", "reported", "asked", "call", "calls", "called"}

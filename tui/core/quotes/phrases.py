@@ -1,4 +1,4 @@
-"""Speech verbs and the noun phrases around them: who is the subject of a cue.
+"""Noun phrases around a cue: who is the subject before or after a speech verb.
 
 These rules read a sentence of the masked text (quoted words replaced) and return
 the speaker as the article writes it, with title and appositive ("Ryan Ellis, a
@@ -8,11 +8,9 @@ Republican tax consultant"), or None when the words there are no subject.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from tui.core.quotes.index import MASK
 from tui.core.quotes.lexicon import (
-    AMBIGUOUS_S,
     DETERMINERS,
     NOT_NAMES,
     OK_PARTICIPLES,
@@ -20,83 +18,12 @@ from tui.core.quotes.lexicon import (
     PREPOSITIONS,
     PRONOUNS,
     ROLE_NOUNS,
-    SPEECH_VERBS,
     STOP_BACK,
     SUBJECT_PRONOUNS,
-    TAKES_TO,
     TITLE_WORDS,
-    TO_OBJECT,
     strip_possessive,
 )
-
-# ------------------------------------------------------------------ speech verbs
-
-
-def _trie_pattern(words: frozenset[str]) -> str:
-    """One regular expression for a set of words, factored by prefix so that the
-    engine does not try every alternative at every position."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
-
-    return build(trie)
-
-
-_VERB_FIRST = "".join(sorted({w[0] for w in SPEECH_VERBS}))
-_VERB = re.compile(rf"(?<![\w'’-])(?=[{_VERB_FIRST}]){_trie_pattern(SPEECH_VERBS)}(?![\w'’-])")
-_DETERMINER_BEFORE = re.compile(
-    r"(?:\b(?:a|an|the|his|her|their|its|our|my|your|this|these|those|whose|no|any|"
-    r"every|each|some|such|of|for|to)|['’]s|s['’])\s+$",
-    re.IGNORECASE,
-)
-_DET_NOUN_BEFORE = re.compile(
-    r"\b(?:[Tt]he|[Aa]n?|[Tt]his|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+[a-z][\w-]*\s+$"
-)
-"""A determiner and a common noun: "the letter" in '..., the letter reads.'"""
-_WORD_BEFORE = re.compile(r"(\S+)\s+$")
-_TO_VERB = re.compile(r"\s+(?:to|for|on|off|up)\s+(?=[a-z])")
-PARTICIPLE = re.compile(r"\w+ing")
-
-
-def speech_verbs(text: str, lo: int = 0, hi: int | None = None) -> Iterator[re.Match[str]]:
-    """Speech verbs in ``text[lo:hi]``, leaving out nouns ("a call", "his remarks")
-    and verbs in other senses ("continued to", "called for", "is said to be")."""
-    hi = len(text) if hi is None else hi
-    for m in _VERB.finditer(text, lo, hi):
-        before = text[max(0, m.start() - 40) : m.start()]
-        if _DETERMINER_BEFORE.search(before):
-            continue
-        word = m.group()
-        if word in AMBIGUOUS_S:
-            prev = _WORD_BEFORE.search(before)
-            after_name = prev is not None and (
-                prev.group(1)[:1].isupper() or prev.group(1).lower() in PRONOUNS
-            )
-            # "the letter reads." ends a clause as a verb; "the phone calls were" is a noun
-            after_noun = (
-                bool(_DET_NOUN_BEFORE.search(before)) and text[m.end() : m.end() + 1] in ".,;"
-            )
-            if not (after_name or after_noun):
-                continue
-        if word in TAKES_TO:
-            to = _TO_VERB.match(text, m.end())
-            if to and (word not in TO_OBJECT or text.startswith("be ", to.end())):
-                continue
-        yield m
-
-
-# ------------------------------------------------------------------ noun phrases
+from tui.core.quotes.verbs import PARTICIPLE, speech_verbs
 
 _NAME_TOKEN = (
     r"(?:[A-Z][\w’'.-]*|(?<![\w’'-])(?:de|van|von|der|bin|al|la|le|da|di|du|del|dos)"
@@ -112,7 +39,7 @@ LEADING_JUNK = re.compile(
 )
 """Conjunctions and adverbs that open a clause before its subject."""
 TRAILING_AUX = re.compile(
-    r"(?:[\s,]+(?:also|has|had|have|later|then|previously|recently|repeatedly|once|"
+    r"(?:[\s,]+(?:also|already|has|had|have|later|then|previously|recently|repeatedly|once|"
     r"again|simply|further|flatly|quickly|reportedly|would|will|did|does|do|never|"
     r"even|often|frequently|still|just|first|separately|privately|publicly|since|"
     r"always|bluntly|angrily|famously|only|soon|immediately|finally|openly|loudly|"
@@ -140,6 +67,8 @@ _APPOSITIVE_START = re.compile(
     r"chairwoman|founder|co-|spokes|senior|deputy|former|[a-z])"
 )
 """How an appositive after a name opens ('a spokesman for', 'D-Mass.')."""
+_PLACE = re.compile(r"(?:[A-Z][a-z]{1,4}\.|(?:[A-Z]\.){2,3}|[A-Z][a-z]+(?: [A-Z][a-z]+)?)")
+"""A state or country after a town: 'Calif.', 'N.H.', 'France', 'New York'."""
 _PARTY_TAG = re.compile(r"^(?:[DRI]-[\w.\s-]+|[DRI]\.?|\d+)$")
 """A party and state tag or an age: 'R-Ky.', 'D', '42'."""
 _CUT_AFTER_NAME = re.compile(
@@ -152,7 +81,7 @@ _CUT_AFTER_NAME = re.compile(
 """Where the words after an inverted verb stop naming the speaker."""
 _AFTER_SUBJECT_END = re.compile(
     r"(?:adding|noting|saying|referring|according|explaining|pointing|while|when|"
-    r"and|but|as|before|after|because|calling|describing|arguing|[a-z]+ing)\b"
+    r"and|but|as|before|after|because|calling|describing|arguing|asked|[a-z]+ing)\b"
 )
 """A segment that opens with one of these goes on with the sentence, not the name."""
 
@@ -296,7 +225,7 @@ def subject_before(head: str, strict: bool = False) -> str | None:
     if len(words) > 25 or (strict and len(words) > 14 and "," not in subject):
         return None
     low = words[0].lower()
-    if low in PRONOUNS:
+    if low in PRONOUNS and (len(words) == 1 or low not in DETERMINERS):
         return subject if len(words) == 1 else None
     if words[0].rstrip(".") in NOT_NAMES and low not in DETERMINERS:
         return None
@@ -436,8 +365,16 @@ def _looks_appositive(segment: str) -> bool:
         return False
     if _APPOSITIVE_START.match(segment) or segment.split()[0].lower() in TITLE_WORDS:
         return True
+    words = segment.split()
+    if (
+        strip_possessive(words[0]) != words[0]
+        or len(words) > 1
+        and strip_possessive(words[1]) != words[1]
+    ):
+        # "Donald Trump's fired campaign manager"
+        return any(w in ROLE_NOUNS for w in words[:6])
     # "House editor for the Cook Political Report"
-    return any(w in ROLE_NOUNS for w in segment.split()[:4])
+    return any(w in ROLE_NOUNS for w in words[:4])
 
 
 def subject_after(rest: str) -> str | None:
@@ -454,7 +391,7 @@ def subject_after(rest: str) -> str | None:
     segments = [seg.strip() for seg in _split_commas(rest)]
     head = segments[0]
     m = _CUT_AFTER_NAME.search(head)
-    if m and m.start() > 0 and head[:1].isupper():
+    if m and m.start() > 0 and (head[:1].isupper() or _titled_name(head[: m.start()].split())):
         head = head[: m.start()]
         segments = [head]
     out = [head]
@@ -470,6 +407,9 @@ def subject_after(rest: str) -> str | None:
     for seg in segments[1:]:
         if not seg or TIME_WORDS.match(seg) or _AFTER_SUBJECT_END.match(seg):
             break
+        if _PLACE.fullmatch(seg) and out[-1].split()[-1][:1].isupper():
+            out.append(seg)  # "of Derry, N.H.": the place goes on
+            continue
         if not (_looks_appositive(seg) or _PARTY_TAG.match(seg)):
             break
         size += len(seg.split())
@@ -481,12 +421,25 @@ def subject_after(rest: str) -> str | None:
         return None
     words = subject.split()
     low = words[0].lower()
-    if low in PRONOUNS:
+    if low in PRONOUNS and (len(words) == 1 or low not in DETERMINERS):
         return subject if len(words) == 1 else None
-    if not words[0][0].isupper() and low not in DETERMINERS:
+    if not words[0][0].isupper() and low not in DETERMINERS and not _titled_name(words):
         return None
     if words[0].rstrip(".") in NOT_NAMES and low not in DETERMINERS:
         return None
     if len(words) > 30:
         return None
     return subject
+
+
+def _titled_name(words: list[str]) -> bool:
+    """Whether lower-case words of a title lead to a name: "former Vermont governor
+    Howard Dean", "spokesman John Kirby"."""
+    if not words or words[0].lower() in DETERMINERS:
+        return False
+    for word in words[:6]:
+        if word[:1].isupper():
+            return True
+        if word.lower() in STOP_BACK or word.lower() in PREPOSITIONS or word.endswith(","):
+            return False
+    return False

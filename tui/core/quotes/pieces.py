@@ -14,7 +14,7 @@ from tui.core.quotes.attribution import BAD_GAP
 from tui.core.quotes.filters import WORD, is_title
 from tui.core.quotes.index import TextIndex
 from tui.core.quotes.marks import Span
-from tui.core.quotes.phrases import speech_verbs
+from tui.core.quotes.verbs import speech_verbs
 
 _MAX_GAP_WORDS = 60
 """Pieces of a quotation are joined only across an attribution this short."""
@@ -23,8 +23,13 @@ _GAP_RATIO = 1.5
 covering them would be mostly narrative."""
 _ING_GAP = re.compile(r",\s+[a-z]+ing\b")
 """A participle clause after an attribution: ', citing a few examples,'."""
-_TITLE_TAIL = re.compile(r"[^\n\"“”]{0,80}[“\"]([A-Z][^\n\"“”]{0,80})[”\"]")
-"""The end of an attribution sentence that names a programme: 'on CBS's "X."'."""
+_TITLE_TAIL = re.compile(
+    r"[^\n\"“”]{0,80}[“\"]([A-Z][^\n\"“”]{0,80})[”\"]"
+    r"(?:,?\s+(?:on\s+|last\s+|this\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|morning|afternoon|evening|night|week))?"
+)
+"""The end of an attribution sentence that names a programme: 'on CBS's "X" on
+Sunday.'."""
 
 
 @dataclass(slots=True)
@@ -33,6 +38,8 @@ class Group:
 
     spans: list[Span] = field(default_factory=list)
     speaker: str | None = None
+    rule: str = "none"
+    """Which speaker rule gave ``speaker`` (see ``Speakers.attribute``)."""
 
     @property
     def start(self) -> int:
@@ -78,13 +85,13 @@ def _only_attribution(index: TextIndex, lo: int, hi: int) -> bool:
     next piece, adds nothing: punctuation, or the name of a programme the words
     were said on ('said on CBS's "Face the Nation."')."""
     raw = index.masked[lo:hi]
-    rest = raw.strip(" ,.:;\u2014\u2013-")
+    rest = raw.strip(" ,.:;\u00a0\u2014\u2013-")
     if not rest:
         return True
     m = _TITLE_TAIL.fullmatch(rest)
     if not m:
         return False
-    at = lo + len(raw) - len(raw.lstrip(" ,.:;\u2014\u2013-"))
+    at = lo + len(raw) - len(raw.lstrip(" ,.:;\u00a0\u2014\u2013-"))
     title = Span(at + m.start(1) - 1, at + m.end(1))
     return is_title(index.text, title) and next(speech_verbs(rest), None) is None
 

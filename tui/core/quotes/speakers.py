@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
 
 from tui.core.quotes.attribution import pre_attribution
 from tui.core.quotes.index import MASK, TextIndex
@@ -22,7 +23,10 @@ from tui.core.quotes.lexicon import (
     OPENERS,
     PERSON_PRONOUNS,
     PRE_ONLY,
+    PREPOSITIONS,
     PRONOUNS,
+    ROLE_NOUNS,
+    STOP_BACK,
     TITLE_WORDS,
     strip_possessive,
 )
@@ -31,10 +35,10 @@ from tui.core.quotes.phrases import (
     NAME_RUN,
     TRAILING_AUX,
     sentence_subject,
-    speech_verbs,
     subject_before,
 )
 from tui.core.quotes.pieces import Group
+from tui.core.quotes.verbs import speech_verbs
 
 _SPEECH_BEFORE = re.compile(
     r"\b(?:said|says|added|asked|wrote|according to|told|tweeted|explained|noted|"
@@ -47,9 +51,23 @@ _PRONOUN_AT = re.compile(r"\b(?:he|she|He|She)\b")
 _MALE = re.compile(r"\b(?:Mr|Sir|Lord|King|Prince|Father|Rev)\b\.?")
 _FEMALE = re.compile(r"\b(?:Mrs|Ms|Miss|Lady|Dame|Queen|Princess|Sister)\b\.?")
 
-Mention = tuple[int, str, "str | None", "bool | None"]
-"""(position, full name, gender from a courtesy title, whether the mention is a
-subject or a speaker; None for a possessive)."""
+
+@dataclass(slots=True)
+class _Mention:
+    """A person named in the text."""
+
+    at: int
+    name: str
+    """The full name, when the text gives one."""
+    gender: str | None
+    """From a courtesy title ("Mrs."), "m" or "f"."""
+    match: re.Match[str]
+    possessive: bool = False
+    """'Clinton's campaign': not who a later "she" is."""
+    provisional: bool = False
+    """A lone surname with no full name: a person only if it speaks."""
+    subject: bool | None = None
+    """Whether it is its sentence's subject or a speaker; found when needed."""
 
 
 class Speakers:
@@ -57,29 +75,34 @@ class Speakers:
 
     def __init__(self, index: TextIndex):
         self.index = index
-        self._mentions: list[Mention] | None = None
+        self._mentions: list[_Mention] | None = None
         self._mention_pos: list[int] = []
+        self._by_surname: dict[str, tuple[list[int], list[str]]] = {}
+        """Each surname's full names and where they stand, in text order."""
+        self._roles: dict[str, set[str]] = {}
+        """Words that describe each person where the text names them ("senator")."""
 
     def attribute(self, groups: list[Group]) -> None:
-        """Give each quote its speaker: an attribution in its sentence, or the
-        context's (see ``fallback_speaker``), with pronouns and surnames resolved
-        where they stand."""
+        """Give each quote its speaker by the rules: an attribution in its sentence,
+        or the context's (see ``fallback_speaker``), with pronouns and surnames
+        resolved where they stand. ``Group.rule`` says which rule gave it."""
         prev: Group | None = None
         for g in groups:
-            speaker = self.find_speaker(g)
+            speaker, rule = self.find_speaker(g)
             if speaker is None:
-                speaker, inherited = self.fallback_speaker(g, prev)
-            else:
-                inherited = False
-            if speaker is not None and not inherited:
+                speaker, rule = self.fallback_speaker(g, prev)
+            if speaker is not None and rule != "inherit":
                 speaker = self.resolve(speaker, g.start)
             if speaker is not None and (MASK in speaker or not speaker.strip()):
-                speaker = None  # never show a speaker cut out of a quote
+                speaker, rule = None, "none"  # never show a speaker cut out of a quote
             g.speaker = speaker
+            g.rule = rule
             prev = g
 
-    def find_speaker(self, g: Group) -> str | None:
-        """An attribution in the quote's own sentence."""
+    def find_speaker(self, g: Group) -> tuple[str | None, str]:
+        """An attribution in the quote's own sentence, and where it stands:
+        "post" (after a piece), "pre" (before the quote), "after" (a verb later in
+        the sentence), or "none"."""
         index = self.index
         first, last = g.spans[0], g.spans[-1]
         s_start = index.sentence_start(first.open)
@@ -90,11 +113,11 @@ class Speakers:
                     # 'X scolded him: "...," she said': X is the better name
                     named = pre_attribution(before)
                     if named and named.lower() not in PRONOUNS:
-                        return named
-                return s.post.speaker
+                        return named, "pre"
+                return s.post.speaker, "post"
         found = pre_attribution(before)
         if found:
-            return found
+            return found, "pre"
         if last.closed:
             end = index.sentence_end(last.close + 1)
             after = index.masked[last.close + 1 : end]
@@ -102,15 +125,16 @@ class Speakers:
             if m and MASK not in after[: m.start()] and m.group() not in PRE_ONLY:
                 found = subject_before(after[: m.start()])
                 if found:
-                    return found
-        return None
+                    return found, "after"
+        return None, "none"
 
-    def fallback_speaker(self, g: Group, prev: Group | None) -> tuple[str | None, bool]:
+    def fallback_speaker(self, g: Group, prev: Group | None) -> tuple[str | None, str]:
         """No attribution in the sentence. A quote inside a sentence belongs to the
-        sentence's subject ("Trump promised 'jobs, jobs, jobs'"). A quote that opens
-        its sentence continues the previous quote's speaker in the same paragraph or
-        from the paragraph before (the multi-paragraph convention), else belongs to
-        the subject of the sentence before it. Returns (speaker, inherited)."""
+        sentence's subject ("Trump promised 'jobs, jobs, jobs'"): "subject". A quote
+        that opens its sentence continues the previous quote's speaker in the same
+        paragraph or from the paragraph before (the multi-paragraph convention):
+        "inherit"; else belongs to the subject of the sentence before it:
+        "before"."""
         index = self.index
         first = g.spans[0]
         p_index = index.paragraph_of(first.open)
@@ -125,39 +149,41 @@ class Speakers:
             if tail.strip():
                 subject = sentence_subject(tail, strict=True)
                 if subject:
-                    return subject, False
+                    return subject, "subject"
             if prev_p == p_index and prev_speaker:
-                return prev_speaker, True
-            return None, False
+                return prev_speaker, "inherit"
+            return None, "none"
         if prev_speaker and (prev_p == p_index or (prev_p == p_index - 1 and s_start == p_start)):
-            return prev_speaker, True
+            return prev_speaker, "inherit"
         if s_start > p_start:
             sentence = index.masked[index.sentence_start(s_start - 1) : s_start]
         elif p_index > 0:
             q_end = index.paragraphs[p_index - 1][1]
             sentence = index.masked[index.sentence_start(q_end - 1) : q_end]
         else:
-            return None, False
+            return None, "none"
         if MASK in sentence:
-            return None, False
-        return sentence_subject(sentence, strict=True), False
+            return None, "none"
+        subject = sentence_subject(sentence, strict=True)
+        return subject, "before" if subject else "none"
 
     # -- resolving pronouns and surnames
 
-    def mentions(self) -> list[Mention]:
+    def mentions(self) -> list[_Mention]:
         """People named in the text outside quotes. A surname alone counts once its
         full name is known; the first full name with a surname keeps it ("Trump"
         stays Donald when Melania Trump comes up later)."""
         if self._mentions is None:
-            found: list[Mention] = []
+            found: list[_Mention] = []
             by_surname: dict[str, str] = {}
             genders: dict[str, str | None] = {}
-            for m in NAME_RUN.finditer(self.index.masked):
+            masked = self.index.masked
+            for m in NAME_RUN.finditer(masked):
                 run = m.group()
                 name = _person_name(run)
                 if not name:
                     continue
-                gender = _gender(run)
+                gender = _gender(run) or _gender_said(masked, m.end())
                 at = m.start() + run.find(name.split()[0])
                 parts = name.split()
                 if len(parts) >= 2:
@@ -172,20 +198,36 @@ class Speakers:
                 elif _titled(run, parts[0]):
                     full = _titled_name(run, parts[0])
                     genders.setdefault(full, gender)
-                elif (
-                    len(run.split()) == 1
-                    and strip_possessive(run) == run
-                    and self._is_subject(m, speaking=True)
-                ):
-                    full = run  # "Obama said": a surname we have no full name for
+                elif len(run.split()) == 1 and strip_possessive(run) == run:
+                    # "Obama said": a surname we have no full name for, if it speaks
+                    # (checked when a pronoun needs it)
+                    found.append(_Mention(at, run, gender, m, provisional=True))
+                    continue
                 else:
                     continue
                 # "Clinton's campaign": a possessive is not who "she" is
-                subject = None if strip_possessive(run) != run else self._is_subject(m)
-                found.append((at, full, gender or genders.get(full), subject))
+                possessive = strip_possessive(run) != run
+                found.append(_Mention(at, full, gender or genders.get(full), m, possessive))
+                if len(full.split()) >= 2:
+                    self._roles.setdefault(full, set()).update(_role_words(masked, m, name))
+            for f in found:
+                # "Ruiz said she ..." later tells who an earlier "he" is not
+                f.gender = f.gender or genders.get(f.name)
             self._mentions = found
-            self._mention_pos = [f[0] for f in found]
+            self._mention_pos = [f.at for f in found]
+            for f in found:
+                parts = f.name.split()
+                if len(parts) >= 2:
+                    where, names = self._by_surname.setdefault(parts[-1], ([], []))
+                    where.append(f.at)
+                    names.append(f.name)
         return self._mentions
+
+    def _subject(self, mention: _Mention) -> bool:
+        """Whether the mention is the subject of its sentence or a speaker (found once)."""
+        if mention.subject is None:
+            mention.subject = self._is_subject(mention.match)
+        return mention.subject
 
     def _is_subject(self, m: re.Match[str], speaking: bool = False) -> bool:
         """A name that opens its sentence or speaks: the likely antecedent of a
@@ -229,13 +271,17 @@ class Speakers:
             sentence = -1
             best = None
             for j in range(idx - 1, max(-1, idx - 40), -1):
-                at, name, gender, subject = mentions[j]
+                mention = mentions[j]
+                at, name, gender = mention.at, mention.name, mention.gender
                 if pos - at > _PRONOUN_REACH:
                     break
                 if gender and gender != want:
                     continue
-                if subject is None:
+                if mention.possessive:
                     continue
+                if mention.provisional and not self._is_subject(mention.match, speaking=True):
+                    continue
+                subject = self._subject(mention)
                 here = index.sentence_number(at)
                 if here != sentence and self._pronoun_subject(here, low):
                     continue  # "She says Trump ...": she is still the one before
@@ -249,13 +295,38 @@ class Speakers:
             return best or speaker
         if low in PRONOUNS or "," in speaker:
             return speaker
+        role = _role_of(speaker)
+        if role:
+            # "the senator": the nearest person before that the text describes so
+            full = self._fitting(role, speaker, pos)
+            if full:
+                return f"{full}, {speaker[0].lower()}{speaker[1:]}"
+            return speaker
         words = speaker.split()
         core = [w for w in words if w.lower() not in TITLE_WORDS]
         if len(core) == 1 and len(words) <= 2 and core[0][:1].isupper():
-            full = self._full_name(strip_possessive(core[0]), pos)
+            full = self.full_name(strip_possessive(core[0]), pos)
             if full:
                 return full
         return speaker
+
+    def _fitting(self, role: str, speaker: str, pos: int) -> str | None:
+        """The full name of the person named last before ``pos`` whom the text
+        describes with ``role`` (or its abbreviation), and with the description's
+        capitalised words if any do ("the Florida senator")."""
+        mentions = self.mentions()
+        want = _ROLE_FORMS.get(role, {role})
+        marks = {w.lower() for w in speaker.split()[1:-1] if w[:1].isupper()}
+        idx = bisect.bisect_left(self._mention_pos, pos)
+        fallback = None
+        for j in range(idx - 1, -1, -1):
+            name = mentions[j].name
+            words = self._roles.get(name, set())
+            if want & words:
+                if marks <= words:
+                    return name
+                fallback = fallback or name
+        return fallback
 
     def _pronoun_subject(self, sentence: int, pronoun: str) -> bool:
         """Whether sentence number ``sentence`` opens with ``pronoun``."""
@@ -263,14 +334,14 @@ class Speakers:
         head = LEADING_JUNK.sub("", self.index.masked[start : start + 40].lstrip(' \n"“”')).lower()
         return head.startswith(pronoun + " ")
 
-    def _full_name(self, surname: str, pos: int) -> str | None:
-        mentions = self.mentions()
-        idx = bisect.bisect_left(self._mention_pos, pos)
-        for j in range(idx - 1, -1, -1):
-            parts = mentions[j][1].split()
-            if len(parts) >= 2 and parts[-1] == surname:
-                return mentions[j][1]
-        return None
+    def full_name(self, surname: str, pos: int) -> str | None:
+        """The latest full name before ``pos`` that ends with ``surname``."""
+        self.mentions()
+        found = self._by_surname.get(surname)
+        if not found:
+            return None
+        i = bisect.bisect_left(found[0], pos)
+        return found[1][i - 1] if i > 0 else None
 
 
 def _gender(run: str) -> str | None:
@@ -279,6 +350,21 @@ def _gender(run: str) -> str | None:
     if _FEMALE.search(run):
         return "f"
     return None
+
+
+_SAID_PRONOUN = re.compile(
+    r"[^.;:!?\n\ue000]{0,60}?\b(?:said|says|told\s+\w+|added|insisted|argued|warned|"
+    r"explained|noted|wrote|tweeted)\s+(?:that\s+)?(he|she)\b"
+)
+"""'Ana Ruiz, the mayor, said she would ...': the pronoun gives the speaker's gender."""
+
+
+def _gender_said(masked: str, end: int) -> str | None:
+    """The gender a name's own clause gives it ('X said she'), or None."""
+    m = _SAID_PRONOUN.match(masked, end)
+    if m is None:
+        return None
+    return "m" if m.group(1) == "he" else "f"
 
 
 def _titled_name(run: str, surname: str) -> str:
@@ -315,4 +401,82 @@ def _person_name(run: str) -> str | None:
         return None
     if tokens[0] in NOT_NAMES or any(t in NOT_PERSON_WORDS for t in tokens):
         return None
+    if any(t.lower() in PREPOSITIONS or t.lower() in STOP_BACK for t in tokens[1:]):
+        return None  # a headline in title case: "Railing Against Trump"
     return " ".join(tokens)
+
+
+_ROLE_FORMS = {
+    "senator": {"senator", "sen"},
+    "representative": {"representative", "rep", "congressman", "congresswoman"},
+    "congressman": {"congressman", "rep", "representative"},
+    "congresswoman": {"congresswoman", "rep", "representative"},
+    "governor": {"governor", "gov"},
+    "president": {"president", "pres"},
+    "secretary": {"secretary", "sec"},
+    "general": {"general", "gen"},
+    "attorney": {"attorney", "atty"},
+    "ambassador": {"ambassador", "amb"},
+    "professor": {"professor", "prof"},
+    "lawmaker": {
+        "lawmaker",
+        "senator",
+        "sen",
+        "rep",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "legislator",
+    },
+}
+"""A role and the words (titles, abbreviations) that name it where a person is
+introduced."""
+_PERSON_ROLES = set(_ROLE_FORMS) | set(
+    """businessman businesswoman billionaire mogul front-runner frontrunner nominee
+    candidate host anchor pastor mayor judge justice chairman chairwoman spokesman
+    spokeswoman minister chancellor director ceo founder commissioner sheriff prosecutor
+    premier""".split()
+)
+"""Nouns for a person that "the" + noun may stand for ("the senator said")."""
+_DEFINITE = {"the", "this", "that"}
+_APPOSITIVE_AFTER = re.compile(
+    r",\s+((?:the|a|an|his|her|their|its)\s+[^,.;:()\n\ue000]{1,60}?)\s*(?=[,.;)])"
+)
+"""A short appositive after a name: ', the Florida senator,'."""
+_TITLE_CHAIN = TITLE_WORDS | ROLE_NOUNS | {"of", "state", "former", "then", "the"}
+"""Words of a title written before a name ("former secretary of state")."""
+
+
+def _role_of(speaker: str) -> str | None:
+    """The role noun of a definite description of a person ("the Vermont
+    senator" -> "senator"), or None."""
+    words = speaker.split()
+    if not 2 <= len(words) <= 6 or words[0].lower() not in _DEFINITE:
+        return None
+    head = words[-1].lower()
+    if head not in _PERSON_ROLES or any(w.lower() in PRONOUNS for w in words[1:]):
+        return None
+    if any(strip_possessive(w) != w for w in words):
+        return None  # "the former vice president's spokeswoman" is someone else
+    return head
+
+
+def _role_words(masked: str, m: re.Match[str], name: str) -> set[str]:
+    """Words that describe the person named in run ``m``: titles before the name
+    ("Sen."), the few words before the run ("former secretary of state") and an
+    appositive after it (", the Florida senator,")."""
+    run = m.group()
+    tokens = run.split()
+    first = name.split()[0]
+    head = tokens[: tokens.index(first)] if first in tokens else []
+    # a title written in lower case right before the run: "former secretary of state"
+    before: list[str] = []
+    for word in reversed(masked[max(0, m.start() - 60) : m.start()].split()[-5:]):
+        if word not in (_TITLE_CHAIN if before else TITLE_WORDS | ROLE_NOUNS):
+            break  # "the governor of New Jersey" does not describe New Jersey
+        before.append(word)
+    words = [w.lower().rstrip(".") for w in head + before]
+    after = _APPOSITIVE_AFTER.match(masked, m.end())
+    if after:
+        words += [w.lower() for w in after.group(1).split()]
+    return set(words)
