@@ -201,6 +201,29 @@ async def test_an_empty_feed_clears_the_summary_and_quotes(library, tmp_path):
         assert "Mayor" not in str(pane.query_one("#article-quotes").render())
 
 
+async def test_cancel_in_the_add_feed_dialog_stops_the_subscription(
+    data_dir, tmp_path, feed_server
+):
+    path = f"slow-feed-{uuid.uuid4().hex[:6]}"
+    feed_server.set_route(path, small_rss("Slow Feed", 2), delay=1.5)
+    app = build_app(data_dir, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#url").value = feed_server.url(path)
+        await pilot.press("enter")
+        assert await until(pilot, lambda: feed_server.in_flight == 1, timeout=5)  # waiting
+        await pilot.press("escape")
+        # The server answers after its delay, to a client that has hung up or not.
+        answered = lambda: feed_server.count(status=200, path=f"/{path}") == 1  # noqa: E731
+        assert await until(pilot, answered, timeout=10)
+        await settle(app, pilot)
+        assert not any(f.url.endswith(path) for f in app.screen.query_one(FeedList).feeds.values())
+    with read_store(data_dir) as store:
+        assert feed_server.url(path) not in [feed.url for feed in store.feeds()]
+
+
 @pytest.fixture
 def slow_summaries(monkeypatch):
     """Summaries that wait for the test to let them go (a long article on a slow machine)."""

@@ -353,6 +353,47 @@ async def discover_feed(
     raise type(last_error)(f"{url} announces {links[0]}, but: {last_error.message}")
 
 
+@dataclass(frozen=True, slots=True)
+class FoundFeed:
+    """A feed fetched and parsed for a new subscription, not stored yet."""
+
+    url: str
+    result: FetchResult
+    parsed: ParsedFeed
+    page: str | None = None
+    """The web page it was announced on, when the URL given was a page."""
+
+
+async def prepare_subscription(
+    url: str, *, fetch: FetchSettings | None = None, parse: ParseSettings | None = None
+) -> FoundFeed:
+    """Check that ``url`` is (or leads to) a feed; the store is not touched, so the
+    reader can cancel this half (a fetch) and run the other (a write) where it likes."""
+    from .parsepool import ParserPool
+
+    with ParserPool(parse or ParseSettings()) as pool:
+        async with Fetcher(fetch or FetchSettings()) as fetcher:
+            return FoundFeed(*await discover_feed(fetcher, pool, url))
+
+
+def store_subscription(
+    store: Store, found: FoundFeed, *, title: str = "", tags: Sequence[str] = ()
+) -> Subscription:
+    """Subscribe to a feed ``prepare_subscription`` found, with the articles it came with."""
+    result = found.result
+    feed = store.add_feed(found.url, title=title, tags=tags)
+    added = store.apply_feed_update(
+        feed.id,
+        found.parsed,
+        now=datetime.now(UTC),
+        status=str(result.status),
+        etag=result.etag,
+        last_modified=result.last_modified,
+        hints=document_hints(result.content, result.headers.get("cache-control")),
+    )
+    return Subscription(store.feed(feed.id), added, found.page)
+
+
 async def subscribe_async(
     store: Store,
     url: str,
@@ -363,22 +404,8 @@ async def subscribe_async(
     parse: ParseSettings | None = None,
 ) -> Subscription:
     """Check that ``url`` is (or leads to) a feed, subscribe, and store its articles."""
-    from .parsepool import ParserPool
-
-    with ParserPool(parse or ParseSettings()) as pool:
-        async with Fetcher(fetch or FetchSettings()) as fetcher:
-            feed_url, result, parsed, page = await discover_feed(fetcher, pool, url)
-    feed = store.add_feed(feed_url, title=title, tags=tags)
-    added = store.apply_feed_update(
-        feed.id,
-        parsed,
-        now=datetime.now(UTC),
-        status=str(result.status),
-        etag=result.etag,
-        last_modified=result.last_modified,
-        hints=document_hints(result.content, result.headers.get("cache-control")),
-    )
-    return Subscription(store.feed(feed.id), added, page)
+    found = await prepare_subscription(url, fetch=fetch, parse=parse)
+    return store_subscription(store, found, title=title, tags=tags)
 
 
 def subscribe(store: Store, url: str, **kwargs: object) -> Subscription:

@@ -34,8 +34,12 @@ def check_url(text: str) -> str | None:
     return None
 
 
-class AddFeedScreen(ModalScreen[int | None]):
-    """Dismisses with the new feed's id, or None when cancelled."""
+class AddFeedScreen(ModalScreen["FoundFeed | None"]):
+    """Dismisses with the feed found at the address (to be stored), or None when cancelled.
+
+    The fetch runs on the background loop: Cancel (or Esc) stops it for real, and
+    nothing is subscribed.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="add_cancel"),
@@ -80,24 +84,19 @@ class AddFeedScreen(ModalScreen[int | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.workers.cancel_all()
+        self.workers.cancel_group(self, "subscribe")
         self.dismiss(None)
 
-    @work(thread=True, exclusive=True, group="subscribe", exit_on_error=False)
-    def subscribe(self, url: str) -> int:
-        from ..core.archive import open_store
-        from ..core.update import subscribe
+    @work(exclusive=True, group="subscribe", exit_on_error=False)
+    async def subscribe(self, url: str) -> None:
+        from ..core.update import prepare_subscription
 
         config = self.app.config
-        with open_store(config.database_path) as store:
-            return subscribe(store, url, fetch=config.fetch, parse=config.parse).feed.id
+        job = prepare_subscription(url, fetch=config.fetch, parse=config.parse)
+        self.dismiss(await self.app.background.run(job))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "subscribe":
-            return
-        if event.state == WorkerState.SUCCESS:
-            self.dismiss(event.worker.result)
-        elif event.state == WorkerState.ERROR:
+        if event.worker.group == "subscribe" and event.state == WorkerState.ERROR:
             error = event.worker.error
             message = error.message if isinstance(error, BroadsheetError) else str(error)
             self.show_error(message)

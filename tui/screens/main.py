@@ -44,6 +44,7 @@ from .note import NoteScreen
 
 if TYPE_CHECKING:
     from ..app import BroadsheetApp
+    from ..core.update import FoundFeed
 
 PANES = ("feeds", "articles", "reader")
 NARROW_WIDTH = 100
@@ -514,12 +515,20 @@ class MainScreen(Screen[None]):
     # -- feeds: add, remove, refresh --------------------------------------------------------
 
     def action_add_feed(self) -> None:
-        def added(feed_id: int | None) -> None:
-            if feed_id is not None:
-                self.notify("Feed added.", timeout=3)
-                self.load_feeds(select=Selection.feed(feed_id))
+        def found(feed: FoundFeed | None) -> None:
+            from ..core.update import store_subscription  # fetch and aiohttp: not at start-up
 
-        self.app.push_screen(AddFeedScreen(), added)
+            if feed is not None:
+                self.app.library.write(
+                    lambda store: store_subscription(store, feed),
+                    then=lambda added: self.call_later(self._subscribed, added.feed.id),
+                )
+
+        self.app.push_screen(AddFeedScreen(), found)
+
+    def _subscribed(self, feed_id: int) -> None:
+        self.notify("Feed added.", timeout=3)
+        self.load_feeds(select=Selection.feed(feed_id))
 
     def action_remove_feed(self) -> None:
         feed = self.query_one(FeedList).selected_feed
