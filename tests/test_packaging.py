@@ -40,6 +40,7 @@ def test_wheel_contains_styles_data_and_the_console_script(wheel):
     assert "tui/styles/app.tcss" in names
     assert "tui/data/welcome.xml" in names
     assert "tui/core/quotes/speaker_weights.json" in names
+    assert "tui/core/summarize/scorer.npz" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     scripts = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "broadsheet = tui.__main__:entry_point" in scripts
@@ -58,6 +59,12 @@ def test_installed_package_finds_its_styles_and_welcome_feed(wheel, tmp_path):
         "assert ranker.shipped_weights() and str(ranker.WEIGHTS_FILE).startswith(sys.argv[1])\n"
         "from tui.app import BroadsheetApp\n"
         "assert all(str(p).startswith(sys.argv[1]) for p in BroadsheetApp.CSS_PATH)\n"
+        "import tui.core.summarize.learned as learned\n"
+        "assert learned.__file__.startswith(sys.argv[1]), learned.__file__\n"
+        "text = ' '.join(f'Sentence number {n} tells of the harbour and its new ferry.' "
+        "for n in range(9))\n"
+        "from tui.core.summarize import summarize\n"
+        "assert len(summarize(text).sentences) == 3\n"
         "print('ok')\n"
     )
     # Run from a directory without the source tree so nothing resolves to the checkout.

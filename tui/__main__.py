@@ -82,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     length = summary.add_mutually_exclusive_group()
     length.add_argument("--sentences", metavar="N", type=_positive_int, help="how many (3)")
     length.add_argument("--ratio", metavar="R", type=_ratio, help="a share of the sentences")
-    summary.add_argument("--method", metavar="NAME", help="lead, lexrank, textrank, lsa, ...")
+    summary.add_argument(
+        "--method", metavar="NAME", help="learned (the default), combined, lead, lexrank, ..."
+    )
     summary.add_argument("--json", action="store_true", help='{"method", "sentences"}')
 
     export = command("export", "save articles with summary, quotes and note as files")

@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
+from importlib import resources
 
+import numpy as np
 import pytest
 
 from tui.core.errors import BroadsheetError
@@ -209,3 +211,178 @@ def test_a_huge_text_without_full_stops_is_summarised_promptly(text):
         text[start:end] == sentence
         for sentence, (start, end) in zip(summary.sentences, summary.spans, strict=True)
     )
+
+
+# --- headline, datelines, bylines and page furniture ----------------------------------
+
+HEADED = f"""\
+{TITLE}
+
+{ARTICLE}"""
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_text_that_opens_with_its_headline_never_summarises_it(method):
+    summary = summarize(HEADED, method=method, sentences=3)
+    assert len(summary.sentences) == 3
+    assert not any(TITLE in sentence for sentence in summary.sentences)
+    assert summary_sentences(HEADED)[0].startswith("The Port Elling city council")
+
+
+def test_sentences_that_repeat_the_given_title_are_left_out():
+    repeated = "Harbor city votes to rebuild its flooded sea wall.\n\n" + ARTICLE
+    for text in (repeated, HEADED):
+        sentences = summarize(text, title=TITLE, ratio=1.0).sentences
+        assert not any("votes to rebuild" in sentence for sentence in sentences)
+        assert sentences[0].startswith("The Port Elling city council voted 7-2")
+
+
+def test_a_first_line_that_ends_a_sentence_is_no_headline():
+    text = "The ferry sailed at noon.\n\nIt reached the island by two. Crowds cheered."
+    assert summarize(text, ratio=1.0).sentences[0] == "The ferry sailed at noon."
+
+
+@pytest.mark.parametrize(
+    ("dateline", "story"),
+    [
+        ("WASHINGTON (AP) — ", "The Senate passed the harbor bill on Friday by 61 votes to 39."),
+        ("LONDON, England (CNN) -- ", "Rail fares will rise by 4 percent in January, it said."),
+        ("(CNN)", "The French prosecutor leading the inquiry spoke to reporters on Monday."),
+        ("KELDMOUTH — ", "The council of the harbour town voted to keep its ferry running."),
+    ],
+)
+def test_the_dateline_is_left_out_of_the_first_sentence(dateline, story):
+    text = dateline + story + " " + ARTICLE
+    summary = summarize(text, ratio=1.0)
+    assert summary.sentences[0] == story
+    start, end = summary.spans[0]
+    assert text[start:end] == story
+
+
+def test_a_bracket_that_is_no_news_service_stays():
+    text = "Smith (pictured) won the race for the third year running. " + ARTICLE
+    assert summarize(text, ratio=1.0).sentences[0].startswith("Smith (pictured) won")
+
+
+FURNISHED = """\
+By Jane Doe and Tom Roe, Staff Writers
+
+PUBLISHED: 10:32 EST, 12 March 2015 | UPDATED: 11:02 EST, 12 March 2015
+
+The Port Elling city council voted 7-2 on Tuesday to rebuild the sea wall that failed \
+during last month's storm, committing $48.5 million to the project.
+
+Scroll down for video
+
+Water flooded more than 300 homes near the docks. Click here to read our guide to flood \
+insurance. No one was killed.
+
+Scroll down for video Engineers from Hale & Co. estimate the rebuilt wall will take two \
+years to finish.
+
+Share this article
+
+All rights reserved.
+"""
+
+
+@pytest.mark.parametrize("method", ["learned", "lead", "combined"])
+def test_bylines_timestamps_and_page_furniture_are_never_summary_sentences(method):
+    sentences = summarize(FURNISHED, method=method, ratio=1.0).sentences
+    assert sentences == (
+        "The Port Elling city council voted 7-2 on Tuesday to rebuild the sea wall that failed "
+        "during last month's storm, committing $48.5 million to the project.",
+        "Water flooded more than 300 homes near the docks.",
+        "No one was killed.",
+        "Engineers from Hale & Co. estimate the rebuilt wall will take two years to finish.",
+    )
+
+
+def test_a_sentence_opening_with_by_is_no_byline():
+    text = "By Tuesday the water had gone down. " + ARTICLE
+    assert summarize(text, ratio=1.0).sentences[0] == "By Tuesday the water had gone down."
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "text",
+    ["a-" * 50_000 + "a (CNN) -- story", "A" * 100_000 + " (x", "By " + "A. " * 30_000 + "!"],
+)
+def test_hostile_openings_do_not_stall_the_clean_up(text):
+    # The dateline and byline patterns look at the start of a 100 KB "sentence".
+    assert summarize(text + " " + ARTICLE, sentences=2).sentences
+
+
+# --- the learned scorer ---------------------------------------------------------------
+
+
+def test_numpy_trees_walk_every_tree_to_its_leaf():
+    from tui.core.summarize.trees import forest_from_lightgbm
+
+    def leaf(value):
+        return {"leaf_value": value}
+
+    def split(feature, threshold, left, right):
+        return {
+            "split_feature": feature,
+            "threshold": threshold,
+            "decision_type": "<=",
+            "left_child": left,
+            "right_child": right,
+        }
+
+    # Tree 1: x0 <= 1 ? (x1 <= 5 ? 1 : 2) : 3; tree 2: a single leaf, 10.
+    dump = {
+        "tree_info": [
+            {"tree_structure": split(0, 1.0, split(1, 5.0, leaf(1.0), leaf(2.0)), leaf(3.0))},
+            {"tree_structure": leaf(10.0)},
+        ]
+    }
+    forest = forest_from_lightgbm(dump)
+    rows = np.array([[0.0, 5.0], [1.0, 6.0], [1.5, 0.0], [-3.0, -3.0]])
+    assert forest.predict(rows).tolist() == [11.0, 12.0, 13.0, 11.0]
+    assert forest.predict(np.zeros((0, 2))).tolist() == []
+
+
+def test_the_shipped_scorer_says_what_it_learned_from_and_fits_the_code():
+    from tui.core.summarize.learned import FEATURE_NAMES, MODEL_FILE, load_scorer
+
+    scorer = load_scorer()
+    assert len(scorer.forest.roots) > 10
+    assert len(scorer.salience) > 1000
+    assert scorer.forest.feature.max() < len(FEATURE_NAMES)
+    with resources.files("tui.core.summarize").joinpath(MODEL_FILE).open("rb") as file:
+        meta = json.loads(np.load(file)["meta"].tobytes())
+    assert "cnndm_large/train.jsonl.gz" in meta["trained_on"]
+    assert meta["command"].startswith("python scripts/train_summarizer.py")
+
+
+def test_the_learned_summary_skips_sentences_that_repeat_a_chosen_one():
+    repeat = (
+        "The Port Elling city council voted 7-2 on Tuesday to rebuild the sea wall that "
+        "failed during last month's storm, committing $48.5 million to the project, officials said."
+    )
+    text = ARTICLE.replace("\n\nThe wall collapsed", f" {repeat}\n\nThe wall collapsed", 1)
+    summary = summarize(text, sentences=3)
+    assert sum("voted 7-2 on Tuesday" in sentence for sentence in summary.sentences) == 1
+
+
+def test_the_reader_starts_without_loading_numpy_or_the_scorer():
+    code = (
+        "import sys, tui.app, tui.__main__\n"
+        "print(sorted(m for m in sys.modules if m == 'numpy' or m.endswith('learned')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_learned_summary_still_gives_the_count_asked_for_when_all_sentences_are_alike():
+    text = " ".join(f"Ferry number {n} sailed to the island on time today." for n in range(8))
+    summary = summarize(text, sentences=3)
+    assert len(summary.sentences) == 3
+    assert _positions_in(text, summary) == sorted(_positions_in(text, summary))
+
+
+def _positions_in(text: str, summary: Summary) -> list[int]:
+    return [start for start, _ in summary.spans]

@@ -35,7 +35,7 @@ async def test_first_start_offline_opens_on_the_bundled_welcome_feed(data_dir, t
         assert "The ferry is not a luxury for the island" in text
         assert "<p>" not in text  # HTML is turned into paragraphs, not shown raw
         # The gist first, then who said what, above the text.
-        assert "Summary\n• KELDMOUTH — The council of the harbour town" in text
+        assert "Summary\n• The council of the harbour town of Keldmouth" in text
         assert "Quotes\nMayor Ingrid Solberg: “The ferry" in text
         assert "Subscribe to our newsletter" not in text  # boilerplate is gone
         assert articles.articles[0].read is True
