@@ -386,3 +386,11 @@ def test_the_learned_summary_still_gives_the_count_asked_for_when_all_sentences_
 
 def _positions_in(text: str, summary: Summary) -> list[int]:
     return [start for start, _ in summary.spans]
+
+
+def test_the_headline_steers_the_learned_summary_to_the_sentences_it_names():
+    title = "Bond and state grant will pay for new sea wall"
+    without = summarize(ARTICLE, sentences=3).sentences
+    with_title = summarize(ARTICLE, sentences=3, title=title).sentences
+    assert not any("new sea wall" in sentence for sentence in without)
+    assert any("new sea wall" in sentence for sentence in with_title)

@@ -84,7 +84,7 @@ def _choose(method: str, units: list[Unit], count: int, title: str | None) -> li
     if method == "learned":
         from .learned import choose
 
-        return choose(texts, count)
+        return choose(texts, count, title)
     if method == "combined":
         from .combined import DEFAULT_WEIGHTS, select_combined
 
