@@ -653,6 +653,28 @@ def test_retention_runs_after_a_refresh(cli, feed_server):
     assert bad.code == 1 and "retention.keep_days" in bad.stderr
 
 
+def test_quotes_shows_a_broken_quotation_as_its_pieces(cli, tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text(
+        "The harbour reopened on Monday.\n\n"
+        "“We will not lose another winter,” said Harbour Master Ana Lopes, “and the town "
+        "will not pay for this pier a third time.”\n"
+    )
+    plain = cli("quotes", str(story))
+    assert plain.code == 0, plain.stderr
+    assert plain.stdout.strip() == (
+        "Harbour Master Ana Lopes: “We will not lose another winter,” … “and the town will "
+        "not pay for this pier a third time.”"
+    )
+    (quote,) = cli("quotes", str(story), "--json").json()
+    text = cli("show", str(story)).stdout
+    assert [text[p["start"] : p["end"]] for p in quote["pieces"]] == [
+        "We will not lose another winter,",
+        "and the town will not pay for this pier a third time.",
+    ]
+    assert text[quote["start"] : quote["end"]] == quote["text"]  # the joined span stays
+
+
 STORY_HTML = (
     "<html><head><title>Pier</title></head><body><nav>Home | News</nav><article>"
     "<p>The harbour's old pier reopened on Monday after eight months of repairs.</p>"

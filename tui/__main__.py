@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     quotes = command("quotes", "direct quotations and who said them")
     quotes.add_argument("target", metavar="ID|URL|FILE")
-    quotes.add_argument("--json", action="store_true", help="[{text, speaker, start, end}]")
+    quotes.add_argument("--json", action="store_true", help="[{text, speaker, start, end, pieces}]")
 
     summary = command("summary", "the gist of an article: its key sentences in order")
     summary.add_argument("target", metavar="ID|URL|FILE")

@@ -264,14 +264,24 @@ def cmd_quotes(ctx: Context, args: argparse.Namespace) -> int:
     quotes = find_quotes(text)
     if args.json:
         output.print_json(
-            [{"text": q.text, "speaker": q.speaker, "start": q.start, "end": q.end} for q in quotes]
+            [
+                {
+                    "text": q.text,
+                    "speaker": q.speaker,
+                    "start": q.start,
+                    "end": q.end,
+                    "pieces": [{"start": s, "end": e} for s, e in q.spans()],
+                }
+                for q in quotes
+            ]
         )
     elif not quotes:
         print("No direct quotations found.")
     else:
         for quote in quotes:
             speaker = one_line(quote.speaker) if quote.speaker else "(unattributed)"
-            output.print_text(f"{speaker}: “{one_line(quote.text)}”")
+            words = "” … “".join(one_line(piece) for piece in quote.piece_texts())
+            output.print_text(f"{speaker}: “{words}”")
     return 0
 
 

@@ -226,10 +226,41 @@ def test_json_carries_the_same_fields():
         "sentences": ["The council voted 7-2.", "Work starts in June."],
     }
     assert data["quotes"] == [
-        {"text": "We have waited long enough", "speaker": "Mayor Ann Lee", "start": 10, "end": 36},
-        {"text": "nobody asked us", "speaker": None, "start": 50, "end": 65},
+        {
+            "text": "We have waited long enough",
+            "speaker": "Mayor Ann Lee",
+            "start": 10,
+            "end": 36,
+            "pieces": [{"start": 10, "end": 36}],
+        },
+        {
+            "text": "nobody asked us",
+            "speaker": None,
+            "start": 50,
+            "end": 65,
+            "pieces": [{"start": 50, "end": 65}],
+        },
     ]
     assert data["text"] == "Body text."
+
+
+def test_a_broken_quotation_is_listed_as_its_pieces():
+    words = "“We have waited long enough,” Mayor Ann Lee said. “The bus comes next year.”"
+    start, end = 1, len(words) - 1
+    quote = Quote(
+        words[start:end], start, end, "Mayor Ann Lee", pieces=((1, 28), (words.index("The"), end))
+    )
+    item = make_item(quotes=(quote,), text=words)
+    markdown = render_markdown(item)
+    assert (
+        "- “We have waited long enough,” … “The bus comes next year.” — Mayor Ann Lee" in markdown
+    )
+    assert "Lee said" not in markdown.split("## Quotes", 1)[1].split("\n\n")[1]
+    (data,) = json.loads(render_json(item))["quotes"]
+    assert [words[p["start"] : p["end"]] for p in data["pieces"]] == [
+        "We have waited long enough,",
+        "The bus comes next year.",
+    ]
 
 
 def test_times_are_utc_whatever_zone_they_come_in():

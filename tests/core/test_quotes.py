@@ -77,6 +77,22 @@ def test_a_quote_broken_by_its_attribution_is_one_quote():
     assert found[0].speaker == "the economist Rita Moss"
 
 
+def test_a_quote_broken_by_its_attribution_keeps_its_pieces():
+    text = "“The figures are clear,” said Rita Moss, an economist, “and wages have not kept up.”"
+    (quote,) = quotes(text)
+    assert quote.piece_texts() == ("The figures are clear,", "and wages have not kept up.")
+    assert [text[start:end] for start, end in quote.pieces] == list(quote.piece_texts())
+    # the joined span still runs from the first piece to the last (what is scored)
+    assert (quote.start, quote.end) == (quote.pieces[0][0], quote.pieces[-1][1])
+    assert "said Rita Moss" in quote.text
+
+
+def test_a_quote_in_one_piece_has_one_piece():
+    text = "“We will rebuild the harbour,” said Mayor Ana Ruiz."
+    (quote,) = quotes(text)
+    assert quote.pieces == ((quote.start, quote.end),)
+
+
 def test_a_quote_broken_by_a_whole_attribution_sentence_is_one_quote():
     text = (
         "“The harbour will reopen in May,” said Port Director Ilse Berg, summing up a "

@@ -151,6 +151,18 @@ class Quote:
     start: int
     end: int
     speaker: str | None = None
+    pieces: tuple[tuple[int, int], ...] = ()
+    """(start, end) of each quoted stretch, in order: a quotation broken by its
+    attribution ('"A," she said, "B."') has several, and ``start``/``end`` then
+    run from the first to the last with the attribution inside."""
+
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """Where the quoted words are: the pieces, or the whole span."""
+        return self.pieces or ((self.start, self.end),)
+
+    def piece_texts(self) -> tuple[str, ...]:
+        """The words of each piece, without the attribution between them."""
+        return tuple(self.text[s - self.start : e - self.start] for s, e in self.spans())
 
 
 @dataclass(frozen=True, slots=True)

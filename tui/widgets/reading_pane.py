@@ -49,7 +49,9 @@ def render_body(
     for start, end in summary_spans:
         body.stylize(summary_style, start, end)
     for quote in quotes:
-        body.stylize(quote_style, quote.start, quote.end)
+        # a quotation broken by its attribution: the pieces, not the words between
+        for start, end in quote.spans():
+            body.stylize(quote_style, start, end)
     return body
 
 
@@ -78,7 +80,8 @@ def render_quotes(quotes: Sequence[Quote], *, limit: int = 12) -> Text:
     listing.append("Quotes\n", style="bold")
     for quote in quotes[:limit]:
         speaker = short_speaker(quote.speaker) if quote.speaker else "unattributed"
-        words = one_line(quote.text)
+        # a quotation broken by its attribution is shown as its pieces
+        words = "” … “".join(one_line(piece) for piece in quote.piece_texts())
         if len(words) > 160:
             words = words[:159] + "…"
         listing.append(f"{speaker}: ", style="bold")

@@ -253,9 +253,10 @@ def _summary_sentences(summary: Summary | None) -> list[str]:
 
 
 def _quote_line(quote: Quote) -> str:
-    text = safe_line(quote.text)
+    # a quotation broken by its attribution is listed as its pieces
+    text = "\u201d \u2026 \u201c".join(_md(safe_line(piece)) for piece in quote.piece_texts())
     speaker = safe_line(quote.speaker)
-    line = f"- \u201c{_md(text)}\u201d"
+    line = f"- \u201c{text}\u201d"
     return f"{line} \u2014 {_md(speaker)}" if speaker else line
 
 
@@ -265,6 +266,7 @@ def _quote_json(quote: Quote) -> dict[str, Any]:
         "speaker": safe_line(quote.speaker) or None,
         "start": int(quote.start),
         "end": int(quote.end),
+        "pieces": [{"start": int(start), "end": int(end)} for start, end in quote.spans()],
     }
 
 

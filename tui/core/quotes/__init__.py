@@ -74,14 +74,20 @@ def find_quotes(text: str, *, speaker_weights: Sequence[float] | None = None) ->
     choose_speakers(found.index, found.speakers, found.groups, speaker_weights)
     quotes = []
     for g in found.groups:
-        start, end = g.start, g.end
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            quotes.append(Quote(text=text[start:end], start=start, end=end, speaker=g.speaker))
+        pieces = tuple(p for p in (_trim(text, s.start, s.end) for s in g.spans) if p[1] > p[0])
+        if pieces:
+            start, end = pieces[0][0], pieces[-1][1]
+            quotes.append(Quote(text[start:end], start, end, g.speaker, pieces))
     return quotes
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start``/``end`` moved past white space at either edge."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 class Analysis(NamedTuple):
