@@ -80,6 +80,8 @@ class Speakers:
         self._by_surname: dict[str, tuple[list[int], list[str]]] = {}
         """Each surname's full names and where they stand, in text order."""
         self._roles: dict[str, set[str]] = {}
+        self._described: list[tuple[str, re.Match[str], str]] = []
+        """Named people whose role words are not read yet."""
         """Words that describe each person where the text names them ("senator")."""
 
     def attribute(self, groups: list[Group]) -> None:
@@ -180,6 +182,8 @@ class Speakers:
             masked = self.index.masked
             for m in NAME_RUN.finditer(masked):
                 run = m.group()
+                if run in NOT_NAMES:
+                    continue  # "The", "In": most runs open a sentence
                 name = _person_name(run)
                 if not name:
                     continue
@@ -209,7 +213,7 @@ class Speakers:
                 possessive = strip_possessive(run) != run
                 found.append(_Mention(at, full, gender or genders.get(full), m, possessive))
                 if len(full.split()) >= 2:
-                    self._roles.setdefault(full, set()).update(_role_words(masked, m, name))
+                    self._described.append((full, m, name))
             for f in found:
                 # "Ruiz said she ..." later tells who an earlier "he" is not
                 f.gender = f.gender or genders.get(f.name)
@@ -315,6 +319,11 @@ class Speakers:
         describes with ``role`` (or its abbreviation), and with the description's
         capitalised words if any do ("the Florida senator")."""
         mentions = self.mentions()
+        if self._described:
+            # what the text calls each person, read once a role needs it
+            for full, m, name in self._described:
+                self._roles.setdefault(full, set()).update(_role_words(self.index.masked, m, name))
+            self._described.clear()
         want = _ROLE_FORMS.get(role, {role})
         marks = {w.lower() for w in speaker.split()[1:-1] if w[:1].isupper()}
         idx = bisect.bisect_left(self._mention_pos, pos)
