@@ -396,6 +396,9 @@ def test_an_archive_from_before_the_ordered_search_index_is_searchable(tmp_path)
             """INSERT INTO article_search (article_search) VALUES ('delete-all');
                INSERT INTO article_search (rowid, title, body)
                    SELECT id, title, broadsheet_plain(summary, content) FROM articles;
+               DROP TRIGGER sync_queue_read; DROP TRIGGER sync_queue_star;
+               DROP TRIGGER sync_queue_unstar; DROP TABLE sync_feeds;
+               DROP TABLE sync_items; DROP TABLE sync_pending;
                PRAGMA user_version = 7;"""
         )
     with Store(path) as store:

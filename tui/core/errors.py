@@ -80,5 +80,13 @@ class ExportError(BroadsheetError):
     """An export or digest could not be written; ``.message`` says why in one line."""
 
 
+class SyncError(BroadsheetError):
+    """A sync with the Google Reader API server failed; queued changes stay queued."""
+
+
+class SyncAuthError(SyncError):
+    """The server refused the login or the saved token."""
+
+
 class OPMLError(BroadsheetError):
     """An OPML file could not be read or written."""

@@ -8,6 +8,7 @@ a facade over one module per topic, as lemon24/reader keeps its storage:
     feeds       subscriptions                 articles   filters, keyset pages, search
     bookmarks   kept articles and notes       state      small UI and CLI state
     refresh     applying a feed update (``plan_update`` decides, pure)
+    sync        server-owned feeds and items, the queue of local changes
     retention   removing old articles
 
 Article lists are paged by keyset on ``(sort_time, id)`` so the millionth row costs
@@ -24,12 +25,14 @@ from .refresh import RefreshMixin, Seen, UpdatePlan, dedup_key, plan_update
 from .retention import RetentionMixin
 from .schema import MIGRATIONS, SCHEMA_VERSION, plain_text
 from .state import StateMixin
+from .sync import PendingChange, SyncMixin
 
 __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "ArticleFilter",
     "PageCursor",
+    "PendingChange",
     "Seen",
     "Store",
     "UpdatePlan",
@@ -43,7 +46,15 @@ __all__ = [
 ]
 
 
-class Store(FeedsMixin, ArticlesMixin, BookmarksMixin, StateMixin, RefreshMixin, RetentionMixin):
+class Store(
+    FeedsMixin,
+    ArticlesMixin,
+    BookmarksMixin,
+    StateMixin,
+    RefreshMixin,
+    RetentionMixin,
+    SyncMixin,
+):
     """A connection to the archive; close it when done.
 
     A store belongs to the thread that opened it unless ``shared`` is set, in which case

@@ -169,6 +169,50 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT (sort_time << 30) | id, title, broadsheet_plain(summary, content) FROM articles
         ORDER BY sort_time, id;
     """,
+    # Sync with a Google Reader API server. sync_feeds: the subscriptions the server
+    # owns (never fetched from their origin). sync_items: the server's id of each
+    # synced article. sync_pending: the durable queue of local changes, the latest
+    # wanted value per item and flag, filled by triggers so that every path that marks
+    # or bookmarks (reader, CLI, rules) queues without knowing about sync; seq orders
+    # the changes and tells a change made during a send from the one that was sent.
+    """
+    CREATE TABLE sync_feeds (
+        feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+        stream_id TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE sync_items (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        item_id INTEGER NOT NULL UNIQUE
+    );
+    CREATE TABLE sync_pending (
+        item_id INTEGER NOT NULL,
+        flag TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (item_id, flag)
+    ) WITHOUT ROWID;
+    CREATE INDEX sync_pending_seq ON sync_pending (seq);
+    CREATE TRIGGER sync_queue_read AFTER UPDATE OF read ON articles
+    WHEN old.read IS NOT new.read BEGIN
+        INSERT INTO sync_pending (item_id, flag, value, seq)
+        SELECT item_id, 'read', new.read,
+               (SELECT coalesce(max(seq), 0) + 1 FROM sync_pending)
+        FROM sync_items WHERE article_id = new.id
+        ON CONFLICT (item_id, flag) DO UPDATE SET value = excluded.value, seq = excluded.seq;
+    END;
+    CREATE TRIGGER sync_queue_star AFTER INSERT ON bookmarks BEGIN
+        INSERT INTO sync_pending (item_id, flag, value, seq)
+        SELECT item_id, 'starred', 1, (SELECT coalesce(max(seq), 0) + 1 FROM sync_pending)
+        FROM sync_items WHERE article_id = new.article_id
+        ON CONFLICT (item_id, flag) DO UPDATE SET value = excluded.value, seq = excluded.seq;
+    END;
+    CREATE TRIGGER sync_queue_unstar AFTER DELETE ON bookmarks BEGIN
+        INSERT INTO sync_pending (item_id, flag, value, seq)
+        SELECT item_id, 'starred', 0, (SELECT coalesce(max(seq), 0) + 1 FROM sync_pending)
+        FROM sync_items WHERE article_id = old.article_id
+        ON CONFLICT (item_id, flag) DO UPDATE SET value = excluded.value, seq = excluded.seq;
+    END;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
