@@ -77,6 +77,8 @@ class GReaderServer:
     def __init__(self, *, ids_form: str = "decimal", page_limit: int = 1000) -> None:
         self.ids_form = ids_form
         self.page_limit = page_limit
+        self.contents_delay = 0.0
+        """Seconds each ``stream/items/contents`` answer waits (a slow first sync)."""
         self.state = _State()
         self._clock = itertools.count(int(time.time() * 1_000_000))
         self._feed_numbers = itertools.count(1)
@@ -200,6 +202,7 @@ class GReaderServer:
             if call == "stream/items/ids":
                 return self._ids(dict(query))
             if call == "stream/items/contents":
+                time.sleep(self.contents_delay)
                 ids = [_decimal(v) for k, v in args if k == "i"]
                 items = [state.items[i] for i in ids if i in state.items]
                 answer = [self._item_json(i) for i in items]
@@ -347,4 +350,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", f"{content_type}; charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except OSError:  # the client went away (killed mid-sync): nothing to answer
+            self.close_connection = True

@@ -120,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     export_opml = command("export-opml", "write subscriptions as OPML (stdout by default)")
     export_opml.add_argument("file", metavar="FILE", nargs="?")
+
+    from .sync_commands import add_parsers as add_sync_parsers
+
+    add_sync_parsers(command)
     return parser
 
 

@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import output
+from . import output, sync_commands
 from .core.config import Config
 from .core.errors import ArticleNotFoundError, BroadsheetError, FeedNotFoundError, OPMLError
 from .core.models import Article, Feed
@@ -95,7 +95,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     )
     if feed.last_warning:
         output.error(f"warning: {feed.last_warning}")
-    return 0
+    return sync_commands.push_subscription_change(ctx)
 
 
 def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
@@ -105,7 +105,7 @@ def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
     if kept:
         message += f"; kept its {kept} bookmarked article{'s' if kept != 1 else ''}"
     print(message)
-    return 0
+    return sync_commands.push_subscription_change(ctx)
 
 
 def cmd_bookmark(ctx: Context, args: argparse.Namespace) -> int:
@@ -159,6 +159,11 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     from .core.update import refresh
 
     feeds = [find_feed(ctx.store, args.feed)] if args.feed else ctx.store.feeds()
+    # With an account the server's feeds come by sync; the local ones are fetched.
+    synced = sync_commands.sync_before_refresh(ctx, args.progress_json)
+    if synced is not None:
+        owned = ctx.store.server_feed_ids()
+        feeds = [feed for feed in feeds if feed.id not in owned]
     progress = output.JSONProgress() if args.progress_json else output.ProgressLine("Refreshing")
     try:
         report = refresh(
@@ -175,8 +180,11 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     retention = ctx.config.retention
     removed = ctx.store.apply_retention(retention) if retention.active else 0
     if args.json:
-        output.print_json({**report.to_json(), "removed_by_retention": removed})
+        extra = {"sync": synced.to_json()} if synced is not None else {}
+        output.print_json({**report.to_json(), "removed_by_retention": removed, **extra})
     else:
+        if synced is not None:
+            print(synced.line())
         summary = (
             f"{len(report.outcomes)} feeds: {report.updated} updated, "
             f"{report.not_modified} unchanged, {report.failed} failed"
@@ -186,6 +194,10 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
         print(f"{summary}; {report.new_articles} new articles")
         if removed:
             print(f"Removed {removed} old articles (retention settings)")
+    if synced is not None and synced.errors:
+        output.error(sync_commands.offline_line(synced))
+        if not report.failed:
+            return 1
     if report.failed:
         if report.failed == 1:
             url, reason = report.errors[0]
@@ -461,4 +473,6 @@ COMMANDS: dict[str, Command] = {
     "bookmarks": cmd_bookmarks,
     "import-opml": cmd_import_opml,
     "export-opml": cmd_export_opml,
+    "sync": sync_commands.cmd_sync,
+    "mark": sync_commands.cmd_mark,
 }

@@ -212,6 +212,33 @@ MIGRATIONS: tuple[str, ...] = (
         FROM sync_items WHERE article_id = old.article_id
         ON CONFLICT (item_id, flag) DO UPDATE SET value = excluded.value, seq = excluded.seq;
     END;
+    -- Subscriptions go through the server too: a feed added while an account is set
+    -- (state 'sync.account') is queued for quickadd, a server feed removed here for
+    -- unsubscribe; its bookmarked articles become local ones.
+    CREATE TABLE sync_pending_feeds (
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        PRIMARY KEY (action, target)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER sync_queue_subscribe AFTER INSERT ON feeds
+    WHEN new.subscribed = 1 AND new.url LIKE 'http%'
+        AND EXISTS (SELECT 1 FROM state WHERE key = 'sync.account') BEGIN
+        INSERT OR IGNORE INTO sync_pending_feeds (action, target) VALUES ('subscribe', new.url);
+    END;
+    CREATE TRIGGER sync_queue_unsubscribe AFTER UPDATE OF subscribed ON feeds
+    WHEN old.subscribed = 1 AND new.subscribed = 0 BEGIN
+        INSERT OR IGNORE INTO sync_pending_feeds (action, target)
+            SELECT 'unsubscribe', stream_id FROM sync_feeds WHERE feed_id = new.id;
+        DELETE FROM sync_pending_feeds WHERE action = 'subscribe' AND target = new.url;
+        DELETE FROM sync_items
+            WHERE article_id IN (SELECT id FROM articles WHERE feed_id = new.id);
+        DELETE FROM sync_feeds WHERE feed_id = new.id;
+    END;
+    CREATE TRIGGER sync_queue_delete_feed BEFORE DELETE ON feeds BEGIN
+        INSERT OR IGNORE INTO sync_pending_feeds (action, target)
+            SELECT 'unsubscribe', stream_id FROM sync_feeds WHERE feed_id = old.id;
+        DELETE FROM sync_pending_feeds WHERE action = 'subscribe' AND target = old.url;
+    END;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -71,7 +71,9 @@ class SyncMixin(StoreBase):
 
     @reads
     def pending_count(self) -> int:
-        return self._db.execute("SELECT count(*) FROM sync_pending").fetchone()[0]
+        return self._db.execute(
+            "SELECT (SELECT count(*) FROM sync_pending) + (SELECT count(*) FROM sync_pending_feeds)"
+        ).fetchone()[0]
 
     @writes
     def clear_sent(self, changes: Iterable[PendingChange]) -> None:
@@ -99,8 +101,11 @@ class SyncMixin(StoreBase):
                 if feed_id is None:
                     row = db.execute("SELECT id FROM feeds WHERE url = ?", (feed.url,)).fetchone()
                     if row is None:
+                        # Inserted unsubscribed (the UPDATE below subscribes it), so
+                        # the trigger does not queue the server's own feed back to it.
                         feed_id = db.execute(
-                            "INSERT INTO feeds (url, added_at) VALUES (?, ?)", (feed.url, now_ts)
+                            "INSERT INTO feeds (url, added_at, subscribed) VALUES (?, ?, 0)",
+                            (feed.url, now_ts),
                         ).lastrowid
                         added += 1
                     else:
@@ -253,33 +258,68 @@ class SyncMixin(StoreBase):
         return changed
 
     @writes
-    def take_over_feed(self, feed_id: int, stream_id: str) -> None:
-        """The server now owns a feed (one just added through it)."""
-        with self.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO sync_feeds (feed_id, stream_id) VALUES (?, ?)",
-                (feed_id, stream_id),
-            )
-
-    @writes
     def forget_sync(self) -> int:
         """Forget everything the server owned; articles stay, its feeds are unlisted.
 
         Returns how many changes were still queued (and are dropped).
         """
         with self.transaction() as db:
-            dropped = db.execute("SELECT count(*) FROM sync_pending").fetchone()[0]
+            dropped = db.execute(
+                "SELECT (SELECT count(*) FROM sync_pending) "
+                "+ (SELECT count(*) FROM sync_pending_feeds)"
+            ).fetchone()[0]
             db.execute(
                 "UPDATE feeds SET subscribed = 0 WHERE id IN (SELECT feed_id FROM sync_feeds)"
             )
             db.execute("DELETE FROM sync_pending")
+            db.execute("DELETE FROM sync_pending_feeds")
             db.execute("DELETE FROM sync_items")
             db.execute("DELETE FROM sync_feeds")
+            db.execute("DELETE FROM state WHERE key LIKE 'sync.%'")
         return dropped
+
+    @writes
+    def start_sync(self, url: str) -> None:
+        """An account is set: from now on feeds added here are queued for the server.
+
+        A different server than before starts afresh (its ids mean nothing here).
+        """
+        if self.get_state("sync.account") not in (None, url):
+            self.forget_sync()
+        self.set_state("sync.account", url)
+
+    @reads
+    def pending_feed_changes(self) -> list[tuple[str, str]]:
+        """(action, target): ('subscribe', feed URL) or ('unsubscribe', stream id)."""
+        return self._db.execute(
+            "SELECT action, target FROM sync_pending_feeds ORDER BY action DESC, target"
+        ).fetchall()
+
+    @writes
+    def clear_feed_change(self, action: str, target: str, stream_id: str | None = None) -> None:
+        """A subscription change the server took (or refused for good).
+
+        After a quickadd, ``stream_id`` makes the local feed the server's at once:
+        the server may spell the URL differently from us.
+        """
+        with self.transaction() as db:
+            db.execute(
+                "DELETE FROM sync_pending_feeds WHERE action = ? AND target = ?", (action, target)
+            )
+            if stream_id is not None:
+                row = db.execute("SELECT id FROM feeds WHERE url = ?", (target,)).fetchone()
+                if row is not None:
+                    db.execute("DELETE FROM sync_feeds WHERE stream_id = ?", (stream_id,))
+                    db.execute(
+                        "INSERT OR REPLACE INTO sync_feeds (feed_id, stream_id) VALUES (?, ?)",
+                        (row[0], stream_id),
+                    )
 
 
 def _unsubscribe(db: sqlite3.Connection, feed_id: int) -> None:
     """A feed the server dropped: its articles go, bookmarked ones stay under it."""
+    # Released first, so the unsubscribe trigger does not queue it back to the server.
+    db.execute("DELETE FROM sync_feeds WHERE feed_id = ?", (feed_id,))
     db.execute(
         "DELETE FROM articles WHERE feed_id = ? AND id NOT IN (SELECT article_id FROM bookmarks)",
         (feed_id,),
@@ -291,7 +331,6 @@ def _unsubscribe(db: sqlite3.Connection, feed_id: int) -> None:
     )
     db.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
     db.execute("UPDATE feeds SET subscribed = 0 WHERE id = ?", (feed_id,))
-    db.execute("DELETE FROM sync_feeds WHERE feed_id = ?", (feed_id,))
 
 
 def _placeholder_feed(db: sqlite3.Connection, item: SyncedItem, now_ts: int) -> int:

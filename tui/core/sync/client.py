@@ -36,6 +36,10 @@ NOT_GREADER = (
 )
 
 
+class RejectedError(SyncError):
+    """The server understood and refused this one request (a 4xx, a failed quickadd)."""
+
+
 class GReaderClient:
     """A session with one server; use it as an async context manager."""
 
@@ -125,6 +129,8 @@ class GReaderClient:
             )
         if status == 404:
             raise SyncError(f"{_host(self.base)} {NOT_GREADER}")
+        if 400 <= status < 500:
+            raise RejectedError(f"{_host(self.base)} refused {path.split('/')[-1]} (HTTP {status})")
         if not 200 <= status < 300:
             raise SyncError(f"{_host(self.base)} answered HTTP {status} to {path.split('/')[-1]}")
 
@@ -274,7 +280,7 @@ class GReaderClient:
         stream = data.get("streamId") if isinstance(data, dict) else None
         if not isinstance(stream, str) or not stream:
             reason = data.get("error") if isinstance(data, dict) else None
-            raise SyncError(
+            raise RejectedError(
                 f"{_host(self.base)} could not subscribe to {url}"
                 + (f": {_text(reason)}" if reason else "")
             )
@@ -311,4 +317,4 @@ def _host(url: URL) -> str:
     return f"{url.host}:{port}" if port else str(url.host)
 
 
-__all__ = ["CONTENTS_BATCH", "FetchError", "GReaderClient"]
+__all__ = ["CONTENTS_BATCH", "FetchError", "GReaderClient", "RejectedError"]

@@ -21,7 +21,7 @@ from ..config import FetchSettings
 from ..errors import BroadsheetError
 from ..store import PendingChange, Store
 from .account import Account
-from .client import CONTENTS_BATCH, GReaderClient
+from .client import CONTENTS_BATCH, GReaderClient, RejectedError
 from .items import synced_item
 from .report import SyncReport
 from .types import READ, READING_LIST, STARRED
@@ -57,10 +57,11 @@ async def sync_once(
     """Run one sync; a failure ends it with its reason in ``errors`` (queue kept)."""
     counts = {"sent": 0, "received": 0, "updated": 0, "subscriptions": 0}
     client = GReaderClient(account.url, account.auth, limits=limits)
+    errors: list[str] = []
     error: str | None = None
     try:
         async with client:
-            await _sync(store, client, counts, progress or (lambda _: None), now)
+            await _sync(store, client, counts, errors, progress or (lambda _: None), now)
     except BroadsheetError as exc:
         error = exc.message
     stamp = (now or datetime.now(UTC)).isoformat()
@@ -71,17 +72,21 @@ async def sync_once(
         store.set_state(LAST_ERROR_KEY, f"{stamp} {error}")
     if not counts["subscriptions"]:
         counts["subscriptions"] = store.server_subscription_count()
-    return SyncReport(**counts, pending=store.pending_count(), errors=(error,) if error else ())
+    if error is not None:
+        errors.insert(0, error)
+    return SyncReport(**counts, pending=store.pending_count(), errors=tuple(errors))
 
 
 async def _sync(
     store: Store,
     client: GReaderClient,
     counts: dict[str, int],
+    errors: list[str],
     progress: ProgressCallback,
     now: datetime | None,
 ) -> None:
-    counts["sent"] = await send_pending(client, store, progress)
+    counts["sent"] = await send_feed_changes(client, store, errors)
+    counts["sent"] += await send_pending(client, store, progress)
 
     progress(SyncProgress("subscriptions"))
     feeds = await client.subscriptions()
@@ -112,6 +117,29 @@ async def _sync(
     if newest:
         store.set_state(SINCE_KEY, str(newest))
     counts["updated"] = store.apply_remote_state(unread, starred)
+
+
+async def send_feed_changes(client: GReaderClient, store: Store, errors: list[str]) -> int:
+    """Subscribe and unsubscribe on the server as queued; return how many went.
+
+    A feed the server refuses stays a local one (fetched by us), with its reason in
+    ``errors``; the network failing ends the sync with the queue kept.
+    """
+    sent = 0
+    for action, target in store.pending_feed_changes():
+        try:
+            if action == "subscribe":
+                stream = await client.quickadd(target)
+                store.clear_feed_change(action, target, stream)
+            else:
+                await client.unsubscribe(target)
+                store.clear_feed_change(action, target)
+        except RejectedError as exc:
+            errors.append(exc.message)
+            store.clear_feed_change(action, target)
+            continue
+        sent += 1
+    return sent
 
 
 async def send_pending(
