@@ -10,7 +10,9 @@ Routes:
 - ``/loop``: 302 to itself; ``/chain/<n>``: 302 to ``/chain/<n-1>``, ``/chain/0`` is a feed;
 - ``/gzip-bomb``: ~1 MB of gzip that inflates to 1 GiB of zeros;
 - ``/huge``: ~100 MB streamed in chunks, no Content-Length;
-- ``/trickle``: headers, then one byte a second; ``/hang``: never answers;
+- ``/trickle``: headers, then one byte a second (``?every=0.1`` for faster drips);
+- ``/drip-headers``: the status line and headers one byte at a time (``?every=``, 0.1 s);
+- ``/hang``: never answers;
 - ``/empty``: 200 with an empty body.
 
 Every request is recorded (``requests``, ``count``); ``max_concurrent`` is the most
@@ -608,18 +610,40 @@ class _Handler(BaseHTTPRequestHandler):
             sent += len(chunk)
         self.wfile.write(b"0\r\n\r\n")
 
+    def _every(self, default: float) -> float:
+        """The drip interval asked for with ``?every=SECONDS``."""
+        for pair in urlsplit(self.path).query.split("&"):
+            name, _, value = pair.partition("=")
+            if name == "every":
+                with contextlib.suppress(ValueError):
+                    return min(max(float(value), 0.01), 10.0)
+        return default
+
+    def _drip(self, data: bytes, every: float) -> None:
+        """Send ``data`` one byte at a time, ``every`` seconds apart, until stopped."""
+        for byte in data:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            if self.feeds._stopping.wait(every):
+                return
+
     def _route_trickle(self, rest: str) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "application/rss+xml")
         self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
-        deadline = time.monotonic() + _LONGEST_WAIT
-        while time.monotonic() < deadline:
-            self.wfile.write(b" ")
-            self.wfile.flush()
-            if self.feeds._stopping.wait(1.0):
-                break
+        every = self._every(1.0)
+        self._drip(b" " * int(_LONGEST_WAIT / every), every)
+
+    def _route_drip_headers(self, rest: str) -> None:
+        self._record(200)
+        self.close_connection = True
+        every = self._every(0.1)
+        # Headers that never end: a client waiting for the blank line waits forever.
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+        padding = b"X-Padding: " + b"." * int(_LONGEST_WAIT / every)
+        self._drip(head + padding, every)
 
     def _route_hang(self, rest: str) -> None:
         self._record(0)

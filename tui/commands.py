@@ -325,10 +325,17 @@ def export_folder(ctx: Context, to: str | None) -> Path:
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     from .core.export import write_export
+    from .core.fulltext import fetch_teaser_pages
     from .core.reading import export_item, read_article
 
     folder = export_folder(ctx, args.to)
+    # Teasers' pages all at once, within one deadline, before anything is written.
+    articles = [ctx.store.article(article_id) for article_id in args.ids]
+    failed = fetch_teaser_pages(ctx.store, articles, ctx.config)
     for article_id in args.ids:
+        if article_id in failed:
+            error = failed.pop(article_id)
+            output.error(f"note: article {article_id}'s page: {error}; exported the feed's text")
         reading = read_article(ctx.store, article_id, ctx.config)
         item = export_item(ctx.store, reading, ctx.config)
         path = write_export(item, folder, fmt=args.format, overwrite=args.overwrite)
@@ -385,7 +392,10 @@ def target_text(ctx: Context, target: str) -> tuple[str, str]:
         from .core.fulltext import article_text
 
         article = ctx.store.article(int(target))
-        return article_header(article), article_text(ctx.store, article, ctx.config).text
+        resolved = article_text(ctx.store, article, ctx.config)
+        if resolved.error:
+            output.error(f"note: the article's page: {resolved.error}; the feed's text follows")
+        return article_header(article), resolved.text
     if urlsplit(target).scheme in ("http", "https"):
         stored = ctx.store.article_by_link(target)
         if stored is not None and stored.body_html:

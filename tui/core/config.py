@@ -41,6 +41,9 @@ class FetchSettings:
     max_bytes: int = 20 * 1024 * 1024
     """Largest body accepted, counted after decompression."""
     max_redirects: int = 10
+    interactive_deadline: float = 20.0
+    """Seconds, all told, for network work a user waits on: ``add``, ``show URL``, opening a
+    teaser's page, exports. Background refreshes keep the limits above."""
 
 
 @dataclass(frozen=True, slots=True)

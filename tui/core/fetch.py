@@ -22,14 +22,14 @@ import importlib.util
 import os
 import re
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from yarl import URL
 
@@ -51,7 +51,11 @@ __all__ = [
     "FetchLimits",
     "Fetcher",
     "fetch_once",
+    "deadline_error",
+    "within_deadline",
 ]
+
+T = TypeVar("T")
 
 USER_AGENT = f"Broadsheet/{__version__} (+https://github.com/broadsheet/broadsheet)"
 FEED_ACCEPT = (
@@ -291,6 +295,34 @@ async def fetch_once(
     """
     async with Fetcher(limits, user_agent=user_agent) as fetcher:
         return await fetcher.fetch(url, **kw)
+
+
+async def within_deadline(job: Awaitable[T], seconds: float, url: str) -> T:
+    """``job``'s result, or a one-line FetchTimeoutError once ``seconds`` have passed.
+
+    For work a user waits on (``add``, ``show URL``, a teaser's page): the overall
+    deadline bounds every step together, so a server that drips its headers or body
+    a byte at a time, never silent long enough for ``read_timeout``, is given up too.
+    """
+    try:
+        async with asyncio.timeout(seconds) as timer:
+            return await job
+    except TimeoutError:
+        if not timer.expired():
+            raise
+        raise deadline_error(url, seconds) from None
+
+
+def deadline_error(url: str, seconds: float) -> FetchTimeoutError:
+    """What the user reads when ``url`` used up the interactive deadline."""
+    try:
+        parsed = URL(url)
+        where = _hostport(parsed) if parsed.host else url
+    except (ValueError, TypeError):
+        where = url
+    return FetchTimeoutError(
+        f"gave up on {where} after {seconds:g} s ([fetch] interactive_deadline)"
+    )
 
 
 def _check_url(url: str) -> URL:

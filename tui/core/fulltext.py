@@ -7,13 +7,14 @@ the store; a failed fetch is remembered too, and the feed's text is used meanwhi
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .config import Config
 from .errors import BroadsheetError
 from .extract import clean_text, decode_document, extract_article
-from .models import Article
+from .models import Article, FetchResult
 from .store import Store
 
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
@@ -43,9 +44,14 @@ def wants_page(article: Article, feed_text: str, min_words: int) -> bool:
 
 
 async def fetch_page_text(url: str, config: Config) -> str:
-    from .fetch import fetch_once
+    """The main text of the page at ``url``, fetched within the interactive deadline."""
+    from .fetch import fetch_once, within_deadline
 
-    result = await fetch_once(url, limits=config.fetch, accept=PAGE_ACCEPT)
+    job = fetch_once(url, limits=config.fetch, accept=PAGE_ACCEPT)
+    return page_text(await within_deadline(job, config.fetch.interactive_deadline, url))
+
+
+def page_text(result: FetchResult) -> str:
     html = decode_document(result.content or b"", result.headers.get("content-type"))
     return extract_article(html, result.final_url)
 
@@ -77,6 +83,63 @@ def resolve_text(
     if text and word_count(text) > word_count(feed_text):
         return ArticleText(text, "page"), fresh
     return ArticleText(feed_text, "feed", error), fresh
+
+
+async def fetch_page_texts(urls: Sequence[str], config: Config) -> dict[str, CacheEntry]:
+    """Many pages at once, all within one interactive deadline; each is a text or an error.
+
+    A page still on its way when the deadline passes reads as failed, like any other.
+    """
+    from .fetch import Fetcher, deadline_error
+
+    seconds = config.fetch.interactive_deadline
+    fetched: dict[str, FetchResult | str] = {}
+    async with Fetcher(config.fetch) as fetcher:
+
+        async def fetch(url: str) -> None:
+            try:
+                fetched[url] = await fetcher.fetch(url, accept=PAGE_ACCEPT)
+            except BroadsheetError as exc:
+                fetched[url] = exc.message
+
+        tasks = [asyncio.ensure_future(fetch(url)) for url in dict.fromkeys(urls)]
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=seconds)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+    # Extracted after the fetches: it is CPU work, not a wait on the network.
+    pages: dict[str, CacheEntry] = {}
+    for url in urls:
+        outcome = fetched.get(url, deadline_error(url, seconds).message)
+        pages[url] = ("", outcome) if isinstance(outcome, str) else (page_text(outcome), None)
+    return pages
+
+
+def fetch_teaser_pages(store: Store, articles: Sequence[Article], config: Config) -> dict[int, str]:
+    """Fetch and cache the pages of the teasers among ``articles``, within one deadline.
+
+    For exports of many articles: the user waits for all of them at once, not for
+    each in turn. Returns why each page that failed just now failed, by article id.
+    """
+    wanted: dict[int, str] = {}
+    for article in articles:
+        threshold = config.full_text.threshold(article.feed_url)
+        if store.cached_text(article.id) is None and wants_page(
+            article, clean_text(article.body_html), threshold
+        ):
+            assert article.link is not None
+            wanted[article.id] = article.link
+    if not wanted:
+        return {}
+    pages = asyncio.run(fetch_page_texts(list(wanted.values()), config))
+    failed: dict[int, str] = {}
+    for article_id, url in wanted.items():
+        text, error = pages[url]
+        store.cache_text(article_id, text, error=error)
+        if error:
+            failed[article_id] = error
+    return failed
 
 
 def article_text(store: Store, article: Article, config: Config) -> ArticleText:

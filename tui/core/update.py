@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from .archive import BUNDLED_SCHEME, bundled_etag, bundled_feed
 from .config import FetchSettings, ParseSettings
 from .errors import BroadsheetError, HTTPStatusError, NotAFeedError
-from .fetch import Fetcher
+from .fetch import Fetcher, within_deadline
 from .models import Feed, FetchResult, ParsedFeed, RefreshProgress
 from .report import FeedOutcome, RefreshReport
 from .schedule import cache_max_age, document_hints, is_due
@@ -368,12 +368,18 @@ async def prepare_subscription(
     url: str, *, fetch: FetchSettings | None = None, parse: ParseSettings | None = None
 ) -> FoundFeed:
     """Check that ``url`` is (or leads to) a feed; the store is not touched, so the
-    reader can cancel this half (a fetch) and run the other (a write) where it likes."""
+    reader can cancel this half (a fetch) and run the other (a write) where it likes.
+
+    The whole of it (the page, the feeds it announces, their parsing) fits in the
+    interactive deadline: the user is waiting.
+    """
     from .parsepool import ParserPool
 
+    limits = fetch or FetchSettings()
     with ParserPool(parse or ParseSettings()) as pool:
-        async with Fetcher(fetch or FetchSettings()) as fetcher:
-            return FoundFeed(*await discover_feed(fetcher, pool, url))
+        async with Fetcher(limits) as fetcher:
+            found = discover_feed(fetcher, pool, url)
+            return FoundFeed(*await within_deadline(found, limits.interactive_deadline, url))
 
 
 def store_subscription(

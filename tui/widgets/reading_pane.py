@@ -127,6 +127,10 @@ class ReadingPane(VerticalScroll, can_focus=True):
             header.append("\nfull text from the article's page", style="dim italic")
         elif loading_page:
             header.append("\nfetching the full text from the article's page…", style="dim italic")
+        elif reading.error:
+            # The page failed or used up the deadline: say so, not just stop "fetching…".
+            note = f"\nthe feed's text: the article's page failed ({one_line(reading.error)})"
+            header.append(note, style="dim italic")
         summary_box = self.query_one("#article-summary", Static)
         summary = render_summary(reading.summary) if reading.summary else Text()
         summary_box.display = bool(summary.plain)
