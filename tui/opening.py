@@ -1,16 +1,18 @@
 """Opening an article: the feed's text at once, the web page's text when it comes.
 
-Plain functions over the core, so the screen's worker only awaits them: the reading
+Plain functions over the core, so the screen's workers only call them: the reading
 and the page's fetch run off Textual's loop (a thread, the background loop).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .core.config import Config
 from .core.errors import BroadsheetError
 from .core.fulltext import CacheEntry, fetch_page_text, resolve_text, wants_page
 from .core.reading import Reading, reading_of
-from .library import Opening
+from .library import Library, Opening
 
 
 def first_reading(opening: Opening, config: Config) -> tuple[Reading, str | None]:
@@ -35,3 +37,18 @@ def page_reading(opening: Opening, fetched: CacheEntry, config: Config) -> Readi
     """The article with its page's text, or its feed's when the page had less."""
     resolved, _ = resolve_text(opening.article, config, fetched)
     return reading_of(opening.article, resolved)
+
+
+def save_articles(library: Library, config: Config, article_ids: list[int]) -> list[Path]:
+    """Write each article's summary file (no page fetched) to the export folder.
+
+    Summaries of many long articles take a while: they are made outside the archive's
+    lock, so the lists keep loading meanwhile. Blocks; run it in a thread.
+    """
+    from .core.export import write_export
+    from .core.reading import export_item
+
+    openings = [library.opening(article_id) for article_id in article_ids]
+    readings = [first_reading(opening, config)[0] for opening in openings]
+    items = library.read(lambda store: [export_item(store, r, config) for r in readings])
+    return [write_export(item, config.export_dir) for item in items]

@@ -12,6 +12,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ..core.models import Feed
+from ..core.textsafe import one_line
+
 Choice = tuple[str, str, str]
 """(answer id, button label, button variant)."""
 
@@ -39,6 +42,22 @@ class ConfirmScreen(ModalScreen[str | None]):
                 for answer, label, variant in self.choices:
                     yield Button(label, variant=variant, id=f"answer-{answer}")  # type: ignore[arg-type]
                 yield Button("Cancel", id="cancel")
+
+    @classmethod
+    def removal(cls, feed: Feed, bookmarked: int) -> ConfirmScreen:
+        """Remove a feed? With bookmarked articles, whether to keep those."""
+        question = Text("Remove ")
+        question.append(one_line(feed.display_title), style="bold")
+        question.append(f" and its {feed.total} articles?")
+        if not bookmarked:
+            return cls(question, [("remove", "Remove", "error")])
+        question.append(
+            f"\n{bookmarked} of them {'are' if bookmarked > 1 else 'is'} bookmarked and "
+            "will be kept unless you remove those too."
+        )
+        return cls(
+            question, [("keep", "Remove, keep bookmarks", "error"), ("all", "Remove all", "error")]
+        )
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()

@@ -211,13 +211,31 @@ class ArticleList(RowList):
         self.replace_option_prompt_at_index(index, self._prompt(article))
         return article
 
-    def find_unread(self, start: int, step: int) -> int | None:
+    def unread_from(self, step: int) -> int | None:
+        """The article under the cursor if unread, else the next unread one going ``step``."""
+        start = self.highlighted if self.highlighted is not None else -1
+        current = self.current
+        if current is not None and not current.read:
+            return start  # "the next thing I have not read" starts here
         index = start + step
         while 0 <= index < len(self.articles):
             if not self.articles[index].read:
                 return index
             index += step
         return None
+
+    def toggle(self, flag: str) -> Article | None:
+        """Flip ``read`` or ``bookmarked`` of the article under the cursor; the new one."""
+        index, article = self.highlighted, self.current
+        if index is None or article is None:
+            return None
+        return self.update_article(index, **{flag: not getattr(article, flag)})
+
+    def set_note(self, article_id: int, note: str) -> None:
+        """Show a bookmark's new note, if the article is still listed."""
+        if (index := self.index_of(article_id)) is not None:
+            self.notes[article_id] = note
+            self.update_article(index, bookmarked=True)
 
     # -- what happened -------------------------------------------------------------
 

@@ -53,29 +53,21 @@ class FeedList(RowList):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"feed-list--error"}
     """The '!' before a feed whose last fetch failed."""
 
-    class Selected(Message):
+    class _SelectionMessage(Message):
+        def __init__(self, feed_list: FeedList, selection: Selection) -> None:
+            super().__init__()
+            self.feed_list = feed_list
+            self.selection = selection
+
+        @property
+        def control(self) -> FeedList:
+            return self.feed_list
+
+    class Selected(_SelectionMessage):
         """The highlight moved to another set of articles."""
 
-        def __init__(self, feed_list: FeedList, selection: Selection) -> None:
-            super().__init__()
-            self.feed_list = feed_list
-            self.selection = selection
-
-        @property
-        def control(self) -> FeedList:
-            return self.feed_list
-
-    class Entered(Message):
+    class Entered(_SelectionMessage):
         """Enter on a feed: the user wants its articles."""
-
-        def __init__(self, feed_list: FeedList, selection: Selection) -> None:
-            super().__init__()
-            self.feed_list = feed_list
-            self.selection = selection
-
-        @property
-        def control(self) -> FeedList:
-            return self.feed_list
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
