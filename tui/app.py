@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import ClassVar
@@ -13,6 +13,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from .background import Background
@@ -36,6 +37,18 @@ THEME_CYCLE = (
     "dracula",
     "monokai",
 )
+
+
+def unknown_key_ids(keys: Mapping[str, str]) -> list[str]:
+    """The names in the config's ``[keys]`` that no binding has (typos, old names)."""
+    from .screens.add_feed import AddFeedScreen
+    from .screens.confirm import ConfirmScreen
+    from .screens.help import HelpScreen
+    from .screens.note import NoteScreen
+
+    owners = (BroadsheetApp, MainScreen, AddFeedScreen, ConfirmScreen, HelpScreen, NoteScreen)
+    known = {b.id for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
+    return sorted(set(keys) - known)
 
 
 @dataclass
@@ -76,6 +89,18 @@ class BroadsheetApp(App[int]):
         if config.keys:
             self.set_keymap(config.keys)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications are plain text: they carry feed titles, addresses, servers' replies."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def _write_failed(self, message: str) -> None:
         # Called on the library's writer thread; call_later hands it to the event loop.
         self.call_later(self.notify, one_line(message), title="Problem", severity="error")
@@ -84,6 +109,15 @@ class BroadsheetApp(App[int]):
         self.theme = (
             self.config.theme if self.config.theme in self.available_themes else ("textual-dark")
         )
+        if unknown := unknown_key_ids(self.config.keys):
+            names = ", ".join(repr(name) for name in unknown)
+            self.notify(
+                f"[keys] in the config: no binding is called {names}, so it is ignored "
+                "(the README lists the names)",
+                title="Config",
+                severity="warning",
+                timeout=10,
+            )
         self.start()
 
     @work(thread=True, exclusive=True, group="start", exit_on_error=False)

@@ -435,3 +435,26 @@ async def test_a_search_with_markup_is_titled_literally(library, tmp_path):
         await settle(app, pilot)
         title = app.screen.query_one("#articles-pane").border_title
         assert Content.from_markup(title).plain == "Search: [bold red]bridge[/]"
+
+
+async def test_an_unknown_name_in_the_keys_table_is_named_in_a_warning(library, tmp_path):
+    app = build_app(library, tmp_path, '[keys]\nrefresh_everything = "ctrl+r"\nbookmark = "f"\n')
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+        assert len(warnings) == 1
+        assert "'refresh_everything'" in warnings[0] and "bookmark" not in warnings[0]
+
+
+async def test_notifications_show_brackets_literally(library, tmp_path):
+    from textual.widgets._toast import Toast
+
+    export_dir = tmp_path / "[bold]exports[/bold]"
+    app = build_app(library, tmp_path, f"export_dir = '{export_dir}'\n")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one(ArticleList).focus()
+        await pilot.press("s")
+        await settle(app, pilot)
+        shown = [str(toast.render()) for toast in app.screen.query(Toast)]
+        assert any("[bold]exports[/bold]" in text for text in shown), shown
