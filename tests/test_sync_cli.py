@@ -274,3 +274,30 @@ def test_sync_off_forgets_the_account_and_keeps_the_articles(cli, server, data_d
     assert again.code == 1
     assert_one_clean_line(again.stderr)
     assert "sync setup" in again.stderr
+
+
+def test_the_readers_refresh_child_syncs_shows_item_progress_and_reports_offline(
+    cli, server, data_dir
+):
+    from tui.core.config import load_config
+    from tui.refresh_process import run_refresh
+
+    stream = server.add_feed("https://news.example/rss", "News")
+    server.add_items(stream, 600)
+    setup(cli, server)
+    config = load_config(str(cli.config), str(data_dir))
+    seen = []
+
+    report = run_refresh(config, progress=seen.append)
+
+    assert report.sync_error is None
+    items = [p for p in seen if p.unit == "items"]
+    assert items and items[-1].done == items[-1].total == 600
+    assert len(synced_articles(cli)) == 600
+
+    article = synced_articles(cli)[0]
+    cli("mark", str(article["id"]), "--read")
+    server.stop()
+    offline = run_refresh(config)
+    assert offline.sync_error.startswith("cannot connect to 127.0.0.1")
+    assert offline.sync_pending == 1

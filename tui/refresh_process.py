@@ -77,6 +77,7 @@ def run_refresh(
                         total=int(data.get("total", 0)),
                         errors=int(data.get("errors", 0)),
                         new_articles=int(data.get("new_articles", 0)),
+                        unit=str(data.get("unit", "feeds")),
                     )
                 )
         child.wait()

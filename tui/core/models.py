@@ -174,3 +174,5 @@ class RefreshProgress:
     errors: int
     new_articles: int
     current_url: str | None = None
+    unit: str = "feeds"
+    """What ``done`` and ``total`` count: feeds, or items while a sync downloads."""

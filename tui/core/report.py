@@ -31,6 +31,10 @@ class RefreshReport:
     """Totals of a refresh, in the shape ``refresh --json`` prints."""
 
     outcomes: tuple[FeedOutcome, ...] = field(default_factory=tuple)
+    sync_error: str | None = None
+    """Why the sync that came first failed (server down...); its changes wait."""
+    sync_pending: int = 0
+    """Local changes still waiting for the sync server."""
 
     def _count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -81,9 +85,19 @@ class RefreshReport:
         if not isinstance(outcomes, list):
             raise BroadsheetError("refresh failed: unexpected report")
         try:
-            return cls(tuple(_outcome(item) for item in outcomes))
+            report = cls(tuple(_outcome(item) for item in outcomes))
         except (TypeError, ValueError, KeyError):
             raise BroadsheetError("refresh failed: unexpected report") from None
+        sync = data.get("sync") if isinstance(data, Mapping) else None
+        if isinstance(sync, Mapping):
+            errors = sync.get("errors")
+            pending = sync.get("pending")
+            report = cls(
+                report.outcomes,
+                sync_error=str(errors[0]) if isinstance(errors, list) and errors else None,
+                sync_pending=pending if isinstance(pending, int) else 0,
+            )
+        return report
 
 
 def _outcome(item: object) -> FeedOutcome:
