@@ -182,6 +182,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if ctx is not None:
             ctx.close()
+        _stop_helper_processes()
+
+
+def _stop_helper_processes() -> None:
+    # Only when a parser pool was used: importing it just to stop nothing costs time.
+    if "tui.core.parsepool" in sys.modules:
+        from .core.parsepool import stop_helper_processes
+
+        stop_helper_processes()
 
 
 def run_app(config: object) -> int:

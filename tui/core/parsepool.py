@@ -139,6 +139,28 @@ def start_helper_processes() -> None:
         forkserver.ensure_running()
 
 
+def stop_helper_processes() -> None:
+    """Stop the fork server and the resource tracker, and wait until they have gone.
+
+    Left alone they notice our exit only afterwards, and are still shutting down
+    when the command has returned: a process left behind. Call it once no pool is in
+    use; a later pool starts them again. Uses multiprocessing's private ``_stop``
+    (the only way to wait for them); without it they are left to stop by themselves.
+    """
+    import sys
+
+    if "multiprocessing.forkserver" in sys.modules:
+        from multiprocessing import forkserver
+
+        with contextlib.suppress(AttributeError, OSError, ChildProcessError):
+            forkserver._forkserver._stop()  # type: ignore[attr-defined]
+    if "multiprocessing.resource_tracker" in sys.modules:
+        from multiprocessing import resource_tracker
+
+        with contextlib.suppress(AttributeError, OSError, ChildProcessError):
+            resource_tracker._resource_tracker._stop()  # type: ignore[attr-defined]
+
+
 def _start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
