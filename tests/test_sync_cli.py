@@ -301,3 +301,27 @@ def test_the_readers_refresh_child_syncs_shows_item_progress_and_reports_offline
     offline = run_refresh(config)
     assert offline.sync_error.startswith("cannot connect to 127.0.0.1")
     assert offline.sync_pending == 1
+
+
+async def test_the_reader_syncs_on_R_and_says_quietly_when_the_server_is_down(
+    cli, server, data_dir, tmp_path
+):
+    from tests.ui.conftest import build_app, settle
+    from tui.widgets.article_list import ArticleList
+
+    stream = server.add_feed("https://news.example/rss", "News")
+    server.add_items(stream, 30, title="Synced story")
+    setup(cli, server)
+    app = build_app(data_dir, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        listed = [a.title for a in app.screen.query_one(ArticleList).articles]
+        assert sum("Synced story" in title for title in listed) == 30
+        server.stop()
+        notes: list[str] = []
+        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert any("sync server not reachable, 0 changes wait" in n for n in notes), notes

@@ -155,6 +155,8 @@ class LoadingScreen(Screen[None]):
             summary = f"{report.new_articles} new articles from {len(report.outcomes)} feeds"
             if report.failed:
                 summary += f"; {report.failed} failed (marked ! in the feed list)"
+            if report.sync_error:  # offline: said once, quietly; the changes wait
+                summary += f"; sync server not reachable, {report.sync_pending} changes wait"
             severity = "warning" if report.failed else "information"
             self.notify(summary, title="Refreshed", severity=severity, timeout=5)
         self.reload()  # feed errors and next times change even then

@@ -18,7 +18,10 @@ class RefreshBar(Horizontal):
 
     def show_progress(self, progress: RefreshProgress) -> None:
         self.query_one(ProgressBar).update(total=max(progress.total, 1), progress=progress.done)
-        status = f"{progress.done}/{progress.total} feeds · {progress.new_articles} new"
+        if progress.unit != "feeds":  # a sync downloading: its items, not feeds
+            status = f"Syncing: {progress.done}/{progress.total} {progress.unit}"
+        else:
+            status = f"{progress.done}/{progress.total} feeds · {progress.new_articles} new"
         if progress.errors:
             status += f" · {progress.errors} failed"
         self.query_one("#refresh-status", Static).update(status)
