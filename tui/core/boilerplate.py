@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .htmltext import SPACES as _SPACES
-
+# For matching only: a no-break space separates words as a space does.
+_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 _WORD = re.compile(r"\w+")
 _I = re.IGNORECASE
 
@@ -303,7 +303,10 @@ def strip_boilerplate(paragraphs: list[str]) -> list[str]:
     kept: list[str] = []
     after_heading = after_link = False
     for paragraph in paragraphs:
-        text = _CLICK_TO_TWEET.sub("", paragraph).strip()
+        # Judged without its edges, kept with them: a paragraph may open with an
+        # ideographic or no-break space that is part of the text.
+        kept_text = _CLICK_TO_TWEET.sub("", paragraph).strip(" \t\n")
+        text = kept_text.strip()
         if not text:
             continue
         words = len(_WORD.findall(text))
@@ -318,5 +321,5 @@ def strip_boilerplate(paragraphs: list[str]) -> list[str]:
         if is_boilerplate(text):
             after_link = True
             continue
-        kept.append(text)
+        kept.append(kept_text)
     return kept

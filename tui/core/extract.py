@@ -13,7 +13,9 @@ the app does not pay for it.
 
 from __future__ import annotations
 
+import functools
 import re
+from types import ModuleType
 from typing import Any
 
 from .boilerplate import strip_boilerplate
@@ -156,9 +158,44 @@ def _looks_binary(text: str) -> bool:
     return odd >= 8 and odd > len(sample) * 0.1
 
 
-def _trafilatura_paragraphs(tree: Any, url: str | None, *, precision: bool) -> list[str]:
-    import trafilatura  # heavy: imported on first use, not at start-up
+@functools.cache
+def _trafilatura() -> ModuleType:
+    """trafilatura (heavy: imported on first use), told to leave the text's characters be.
 
+    Its line cleaning drops every character ``str.isprintable`` refuses, which takes
+    ZWNJ and ZWJ out of Persian, Indic and emoji text, and LRM and RLM out of Hebrew and
+    Arabic; and it NFC-normalises what it returns, which rewrites Hindi nukta letters.
+    Both are replaced: only what lxml cannot hold is removed (``strip_controls`` has
+    already taken the terminal's dangers out), and nothing is normalised. Versions
+    without these functions are left alone (tests/core/test_text_integrity.py notices).
+    """
+    import trafilatura
+    from trafilatura import baseline, core, utils
+
+    for module in (utils, baseline):
+        if hasattr(module, "remove_control_characters"):
+            module.remove_control_characters = _xml_safe
+    if hasattr(core, "normalize_unicode"):
+        core.normalize_unicode = _as_is
+    if hasattr(utils, "line_processing") and hasattr(utils.line_processing, "cache_clear"):
+        utils.line_processing.cache_clear()
+    return trafilatura
+
+
+# What XML 1.0 cannot carry: C0 controls but tab and line ends, lone surrogates, U+FFFE/F.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _as_is(text: str, *args: object) -> str:
+    return text
+
+
+def _trafilatura_paragraphs(tree: Any, url: str | None, *, precision: bool) -> list[str]:
+    trafilatura = _trafilatura()
     text = trafilatura.extract(
         tree,  # trafilatura works on its own copy of the tree
         url=url,
@@ -207,8 +244,7 @@ def _article_paragraphs(html: str, url: str | None) -> list[str]:
     """Trafilatura in precision mode; then, when that leaves almost nothing (a page whose
     text it took for boilerplate), its recall mode if that finds a real article; then
     the sentences of a plain walk over the markup."""
-    import trafilatura  # heavy: imported on first use, not at start-up
-
+    trafilatura = _trafilatura()
     titles = _page_titles(html)
 
     def cleaned(paragraphs: list[str]) -> list[str]:

@@ -41,8 +41,9 @@ INLINE = Layout(
 )
 
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
-SPACES = re.compile(r"[ \t\f\v\u00a0]+")
-"""Runs of white space other than line breaks (no-break spaces too)."""
+SPACES = re.compile(r"[ \t\f\v]+")
+"""Runs of layout white space other than line breaks, as HTML collapses them. No-break
+spaces are text ("100\u00a0km", French « guillemets »), not layout, and are kept."""
 
 
 class HTMLText(HTMLParser):
@@ -59,7 +60,9 @@ class HTMLText(HTMLParser):
     def _flush(self) -> None:
         text = "".join(self._current)
         if not self._pre_depth:
-            text = SPACES.sub(" ", text.replace("\n", " ")).strip()
+            # Only layout white space is trimmed: a paragraph may open with an
+            # ideographic space (Japanese indents so) or a no-break space.
+            text = SPACES.sub(" ", text.replace("\n", " ")).strip(" ")
         if text.strip():
             self.paragraphs.append(text)
         self._current = []

@@ -80,7 +80,8 @@ def _block(text: str | None) -> str:
     if not text:
         return ""
     lines = _valid_unicode(strip_controls(text)).split("\n")
-    return "\n".join(line.rstrip() for line in lines).strip("\n")
+    # Trailing spaces and tabs only: a no-break space is text, whatever follows it.
+    return "\n".join(line.rstrip(" \t") for line in lines).strip("\n")
 
 
 def to_utc(moment: datetime | None) -> datetime | None:
@@ -219,7 +220,9 @@ def _md_paragraphs(text: str) -> str:
     """Clean text as Markdown paragraphs, each line escaped."""
     paragraphs = []
     for chunk in re.split(r"\n\s*\n", text):
-        lines = [_md(line.strip()) for line in chunk.split("\n") if line.strip()]
+        # Trimmed of layout white space only: Markdown reads leading spaces and tabs as
+        # code, while an ideographic space opening a paragraph is part of its text.
+        lines = [_md(line.strip(" \t")) for line in chunk.split("\n") if line.strip()]
         if lines:
             paragraphs.append("\n".join(lines))
     return "\n\n".join(paragraphs)
