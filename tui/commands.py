@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import output, sync_commands
+from . import output, story_commands, sync_commands
 from .core.config import Config
 from .core.errors import ArticleNotFoundError, BroadsheetError, FeedNotFoundError, OPMLError
 from .core.models import Article, Feed
@@ -179,6 +179,7 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
         progress.finish()
     retention = ctx.config.retention
     removed = ctx.store.apply_retention(retention) if retention.active else 0
+    story_commands.after_refresh(ctx)
     if args.json:
         extra = {"sync": synced.to_json()} if synced is not None else {}
         output.print_json({**report.to_json(), "removed_by_retention": removed, **extra})
@@ -485,4 +486,5 @@ COMMANDS: dict[str, Command] = {
     "export-opml": cmd_export_opml,
     "sync": sync_commands.cmd_sync,
     "mark": sync_commands.cmd_mark,
+    "stories": story_commands.cmd_stories,
 }

@@ -71,6 +71,9 @@ def article_json(article: Article) -> dict[str, Any]:
         "first_seen": iso(article.first_seen),
         "read": article.read,
         "bookmarked": article.bookmarked,
+        "story": article.story,
+        "words": article.words,
+        "reading_minutes": article.reading_minutes,
     }
 
 

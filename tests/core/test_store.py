@@ -401,6 +401,7 @@ def test_an_archive_from_before_the_ordered_search_index_is_searchable(tmp_path)
                DROP TABLE sync_items; DROP TABLE sync_pending;
                DROP TRIGGER sync_queue_subscribe; DROP TRIGGER sync_queue_unsubscribe;
                DROP TRIGGER sync_queue_delete_feed; DROP TABLE sync_pending_feeds;
+               DROP TABLE story_sketches; DROP TABLE story_members;
                PRAGMA user_version = 7;"""
         )
     with Store(path) as store:

@@ -97,6 +97,10 @@ class Feed:
         return self.title or self.url
 
 
+WORDS_PER_MINUTE = 230
+"""An adult's silent reading speed for non-fiction (Brysbaert 2019: 238)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """A stored article with its feed's name."""
@@ -117,6 +121,15 @@ class Article:
     content: str = ""
     sort_time: int = 0
     """Seconds since the epoch used for newest-first order and keyset paging."""
+    story: int | None = None
+    """The story it shares with articles of other feeds (its lowest article id)."""
+    words: int = 0
+    """How long it is: the feed's text, or its page's when that was fetched and longer."""
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read it at 230 words a minute; at least one."""
+        return max(1, round(self.words / WORDS_PER_MINUTE))
 
     @property
     def body_html(self) -> str:

@@ -9,7 +9,7 @@ a facade over one module per topic, as lemon24/reader keeps its storage:
     bookmarks   kept articles and notes       state      small UI and CLI state
     refresh     applying a feed update (``plan_update`` decides, pure)
     sync        server-owned feeds and items, the queue of local changes
-    retention   removing old articles
+    retention   removing old articles           stories    sketches and story members
 
 Article lists are paged by keyset on ``(sort_time, id)`` so the millionth row costs
 what the first does.
@@ -25,6 +25,7 @@ from .refresh import RefreshMixin, Seen, UpdatePlan, dedup_key, plan_update
 from .retention import RetentionMixin
 from .schema import MIGRATIONS, SCHEMA_VERSION, plain_text
 from .state import StateMixin
+from .stories import PendingArticle, StoredSketch, StoriesMixin
 from .sync import PendingChange, SyncMixin
 
 __all__ = [
@@ -33,8 +34,10 @@ __all__ = [
     "ArticleFilter",
     "PageCursor",
     "PendingChange",
+    "PendingArticle",
     "Seen",
     "Store",
+    "StoredSketch",
     "UpdatePlan",
     "dedup_key",
     "from_timestamp",
@@ -54,6 +57,7 @@ class Store(
     RefreshMixin,
     RetentionMixin,
     SyncMixin,
+    StoriesMixin,
 ):
     """A connection to the archive; close it when done.
 

@@ -18,7 +18,9 @@ _SEARCH_KEY = f"((a.sort_time << {ID_BITS}) | a.id)"
 ARTICLE_COLUMNS = """
     a.id, a.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url), f.url, a.title,
     a.link, a.author, a.published, a.first_seen, a.read,
-    EXISTS (SELECT 1 FROM bookmarks b WHERE b.article_id = a.id), a.sort_time
+    EXISTS (SELECT 1 FROM bookmarks b WHERE b.article_id = a.id), a.sort_time,
+    (SELECT story_id FROM story_members WHERE article_id = a.id),
+    broadsheet_words(a.summary, a.content, (SELECT text FROM article_text WHERE article_id = a.id))
 """
 """What a list row of an article reads, from ``articles a JOIN feeds f``."""
 
@@ -244,6 +246,8 @@ def article_from_row(
         read=bool(row[9]),
         bookmarked=bool(row[10]),
         sort_time=row[11],
+        story=row[12],
+        words=row[13],
         summary_html=summary_html,
         content=content,
     )

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Self, TypeVar
 
 from ..errors import StoreError
-from .schema import migrate, plain_text
+from .schema import migrate, plain_text, word_count
 
 Method = TypeVar("Method", bound=Callable[..., Any])
 
@@ -102,6 +102,7 @@ class StoreBase:
             raise store_error(exc, f"open the database {self.path}") from None
         # The search triggers call this, so every connection must have it.
         self._db.create_function("broadsheet_plain", 2, plain_text, deterministic=True)
+        self._db.create_function("broadsheet_words", 3, word_count, deterministic=True)
         try:
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA synchronous = NORMAL")

@@ -240,6 +240,24 @@ MIGRATIONS: tuple[str, ...] = (
         DELETE FROM sync_pending_feeds WHERE action = 'subscribe' AND target = old.url;
     END;
     """,
+    # Stories: each recent article's MinHash signature and headline and lead words, so
+    # a refresh compares its new articles with the last days' without reading them
+    # again; and which story an article shares with others (none: no row).
+    """
+    CREATE TABLE story_sketches (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        time INTEGER NOT NULL,
+        signature BLOB NOT NULL,
+        title_words BLOB NOT NULL,
+        lead_words BLOB NOT NULL
+    );
+    CREATE INDEX story_sketches_by_time ON story_sketches (time);
+    CREATE TABLE story_members (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        story_id INTEGER NOT NULL
+    );
+    CREATE INDEX story_members_by_story ON story_members (story_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -259,6 +277,14 @@ def plain_text(summary: str | None, content: str | None) -> str:
     """
     body = content or summary or ""
     return html.unescape(_TAGS.sub(" ", body))
+
+
+def word_count(summary: str | None, content: str | None, page: str | None = None) -> int:
+    """Words of an article: of its page's text when that was fetched and is longer.
+
+    The article lists call it as ``broadsheet_words`` for their reading times."""
+    words = len(plain_text(summary, content).split())
+    return max(words, len(page.split())) if page else words
 
 
 def migrate(db: sqlite3.Connection, path: Path) -> int:

@@ -1,0 +1,119 @@
+"""Stories: the labelled set is grouped as its labels say, incrementally as in one go."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.storyset import found_pairs, load, precision_recall, true_pairs
+from tui.core.models import ParsedEntry, ParsedFeed
+from tui.core.quotes import find_quotes
+from tui.core.stories import Doc, group, update_stories
+from tui.core.stories.candidates import candidate_pairs
+from tui.core.stories.shingles import signatures
+from tui.core.stories.summary import Version, summarize_story
+
+SET = load()
+
+
+def _docs(versions):
+    return [Doc(v.id, v.title, v.html, v.time) for v in versions]
+
+
+@pytest.mark.parametrize("part", ["tune", "held_out"])
+def test_each_part_of_the_story_set_is_grouped_as_labelled(part):
+    versions = [v for v in SET if v.part == part]
+    stories = group(_docs(versions))
+    precision, recall = precision_recall(
+        found_pairs(stories, [v.id for v in versions]), true_pairs(versions)
+    )
+    assert precision >= 0.95
+    assert recall >= 0.85
+
+
+def test_near_misses_stay_apart_from_the_story_they_resemble():
+    import json
+
+    from tests.storyset import SET_FILE
+
+    events = json.loads(SET_FILE.read_text("utf-8"))["events"]
+    near = {e["id"]: e["near"] for e in events if "near" in e}
+    assert len(near) >= 8
+    stories = group(_docs(SET))
+    story_of = {v.id: stories.get(v.id, -v.id) for v in SET}
+    for miss, resembled in near.items():
+        theirs = {story_of[v.id] for v in SET if v.event == resembled}
+        ours = {story_of[v.id] for v in SET if v.event == miss}
+        assert not theirs & ours, f"{miss} joined {resembled}"
+
+
+def test_a_copy_under_another_address_is_the_same_story():
+    copies = [v for v in SET if v.event == "library-reopens"]
+    assert len(copies) == 2 and copies[0].link != copies[1].link
+    stories = group(_docs(copies))
+    assert stories[copies[0].id] == stories[copies[1].id]
+
+
+def test_articles_further_apart_than_the_window_are_never_one_story():
+    first, copy = [v for v in SET if v.event == "library-reopens"]
+    late = Doc(copy.id, copy.title, copy.html, first.time + 73 * 3600)
+    assert group([Doc(first.id, first.title, first.html, first.time), late]) == {}
+
+
+def test_unrelated_articles_make_few_candidate_pairs():
+    rng = random.Random(7)
+    vocabulary = [f"w{n}" for n in range(5000)]
+    texts = [" ".join(rng.choices(vocabulary, k=300)) for _ in range(2000)]
+    pairs = candidate_pairs(signatures(texts)[0])
+    assert len(pairs) < 200  # of 1,999,000 possible
+
+
+def _entry(version, shift):
+    return ParsedEntry(
+        title=version.title,
+        link=version.link,
+        guid=version.link,
+        published=datetime.fromtimestamp(version.time + shift, UTC),
+        summary_html=version.html,
+    )
+
+
+def test_grouping_on_each_refresh_finds_what_grouping_at_once_finds(store):
+    now = datetime.now(UTC)
+    shift = int(now.timestamp()) - max(v.time for v in SET) - 3600
+    feeds = {url: store.add_feed(url) for url in dict.fromkeys(v.feed for v in SET)}
+    ordered = sorted(SET, key=lambda v: v.time)
+    ids: dict[int, int] = {}
+    # Three refreshes, each storing what the feeds had published by then.
+    for batch in (ordered[:20], ordered[20:38], ordered[38:]):
+        for url, feed in feeds.items():
+            carried = [v for v in batch if v.feed == url]
+            if carried:
+                store.apply_feed_update(
+                    feed.id,
+                    ParsedFeed("F", entries=tuple(_entry(v, shift) for v in carried)),
+                    now=now,
+                )
+        update_stories(store, now=now)
+        for article in store.articles(limit=1000):
+            ids[article.id] = next(v.id for v in SET if v.link == article.link)
+    stored = {ids[a.id]: a.story for a in store.articles(limit=1000) if a.story is not None}
+    at_once = group(_docs(SET))
+    assert found_pairs(stored, list(ids.values())) == found_pairs(at_once, list(ids.values()))
+    assert stored
+
+
+def test_a_story_summary_takes_no_repeats_and_lists_each_quote_once_with_its_sources():
+    versions = [v for v in SET if v.event == "minister-resigns"]
+    said = "made an error of judgement"
+    made = [Version(v.id, v.feed, v.title, v.text, tuple(find_quotes(v.text))) for v in versions]
+    summary = summarize_story(made)
+    assert 1 <= len(summary.sentences) <= 3
+    assert len(set(summary.sentences)) == len(summary.sentences)
+    assert set(summary.articles) <= {v.id for v in versions}
+    quoted = [q for q in summary.quotes if q.text == said]
+    assert len(quoted) == 1
+    assert list(quoted[0].articles) == [v.id for v in versions if said in v.text]
+    assert len(quoted[0].feeds) == len({v.feed for v in versions if said in v.text})

@@ -1,0 +1,94 @@
+"""Stories: articles from different feeds about the same event, grouped.
+
+Offline and incremental: each refresh sketches its new articles (MinHash signatures over
+pairs of content words, :mod:`.shingles`), finds candidates among the last days'
+sketches by shared buckets, never all pairs (:mod:`.candidates`), confirms each pair by
+shared wording, headline and lead (:mod:`.confirm`), and joins the confirmed pairs
+into groups (:mod:`.group`). :mod:`.summary` draws one summary and one list of
+quotations from every version of a story.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from ..store import Store, StoredSketch
+from .confirm import LEAD_WORDS, TITLE_WORDS, Thresholds
+from .group import Doc, Sketched, connected, group, matching_pairs
+from .shingles import SIGNATURE
+
+__all__ = ["Doc", "GroupingReport", "Thresholds", "group", "update_stories"]
+
+FIRST_RUN_DAYS = 7
+"""How far back grouping reaches the first time (an archive from before stories)."""
+KEEP_SKETCH_DAYS = 14
+"""Articles older than this on arrival (a new feed's backlog) are not grouped."""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupingReport:
+    new_articles: int
+    compared_with: int
+    joined: int
+    """New articles that joined a story."""
+
+
+def update_stories(
+    store: Store, *, now: datetime | None = None, limits: Thresholds | None = None
+) -> GroupingReport:
+    """Group the articles that arrived since the last call with the recent ones."""
+    limits = limits or Thresholds()
+    now_ts = int((now or datetime.now(UTC)).timestamp())
+    upto = store.stories_upto()
+    if upto is None:  # first run: the last week, not the whole archive
+        upto, horizon = 0, now_ts - FIRST_RUN_DAYS * 86400
+    else:
+        horizon = now_ts - KEEP_SKETCH_DAYS * 86400
+    # Read the top first: an article stored meanwhile waits for the next call.
+    top = store.max_article_id()
+    pending = store.pending_for_stories(upto, top, horizon)
+    if not pending:
+        if top != upto:
+            store.save_stories([], {}, top)
+        return GroupingReport(0, 0, 0)
+    new = Sketched.of([Doc(p.id, p.title, p.body, p.time) for p in pending])
+    window = int(limits.window_hours * 3600)
+    stored = store.sketches_between(int(new.times.min()) - window, int(new.times.max()) + window)
+    old = _from_stored([s for s in stored if s.article_id <= upto])
+    both = old.extend(new)
+    pairs = matching_pairs(both, limits, new_from=len(old))
+    known = store.story_members({a for pair in pairs for a in pair})
+    members = connected(pairs, known)
+    changed = {a: s for a, s in members.items() if known.get(a) != s}
+    store.save_stories(_to_stored(new), changed, top)
+    joined = sum(1 for article in new.ids if article in members)
+    return GroupingReport(len(new), len(old), joined)
+
+
+def _from_stored(rows: list[StoredSketch]) -> Sketched:
+    def matrix(blobs: list[bytes], width: int) -> np.ndarray:
+        return np.frombuffer(b"".join(blobs), np.uint64).reshape(len(blobs), width)
+
+    return Sketched(
+        [r.article_id for r in rows],
+        np.array([r.time for r in rows], dtype=np.int64),
+        matrix([r.signature for r in rows], SIGNATURE),
+        matrix([r.title_words for r in rows], TITLE_WORDS),
+        matrix([r.lead_words for r in rows], LEAD_WORDS),
+    )
+
+
+def _to_stored(sketched: Sketched) -> list[StoredSketch]:
+    return [
+        StoredSketch(
+            article,
+            int(sketched.times[index]),
+            sketched.signatures[index].tobytes(),
+            sketched.titles[index].tobytes(),
+            sketched.leads[index].tobytes(),
+        )
+        for index, article in enumerate(sketched.ids)
+    ]
