@@ -37,6 +37,7 @@ def html_to_paragraphs(html: str) -> list[str]:
 
 
 _WORD = re.compile(r"\w+")
+_EMPTY_CELLS = re.compile(r"(?:\s*\|)+\s*$")
 
 
 # --- Plain text and feed bodies ---------------------------------------------------------
@@ -214,6 +215,12 @@ def _trafilatura_paragraphs(tree: Any, url: str | None, *, precision: bool) -> l
         line = _SPACES.sub(" ", line).strip()
         if line.startswith("- "):
             line = "• " + line[2:]
+        if line.startswith("|"):  # a table row, "| a | b |"
+            if not _WORD.search(line):
+                continue  # of empty cells
+        else:
+            # A stray empty cell after prose leaves its separators behind: "said. |  |".
+            line = _EMPTY_CELLS.sub("", line)
         if line:
             paragraphs.append(line)
     return paragraphs
