@@ -121,11 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     export_opml = command("export-opml", "write subscriptions as OPML (stdout by default)")
     export_opml.add_argument("file", metavar="FILE", nargs="?")
 
+    from .serve.cli import add_parser as add_serve_parser
     from .story_commands import add_parsers as add_story_parsers
     from .sync_commands import add_parsers as add_sync_parsers
 
     add_sync_parsers(command)
     add_story_parsers(command)
+    add_serve_parser(command)
     return parser
 
 

@@ -23,6 +23,7 @@ from .core.errors import ArticleNotFoundError, BroadsheetError, FeedNotFoundErro
 from .core.models import Article, Feed
 from .core.store import ArticleFilter, Store
 from .core.textsafe import one_line, strip_controls
+from .serve.cli import cmd_serve
 
 
 @dataclass
@@ -487,4 +488,5 @@ COMMANDS: dict[str, Command] = {
     "sync": sync_commands.cmd_sync,
     "mark": sync_commands.cmd_mark,
     "stories": story_commands.cmd_stories,
+    "serve": cmd_serve,
 }

@@ -94,6 +94,18 @@ class RetentionSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ServeSettings:
+    """``broadsheet serve``."""
+
+    token: str | None = None
+    """A fixed access token; None makes a new random one each run."""
+
+
+MIN_TOKEN_LENGTH = 16
+"""A configured token shorter than this is refused: it could be guessed."""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything configurable, with defaults that work out of the box."""
 
@@ -110,6 +122,7 @@ class Config:
     """Whether exported Markdown/JSON files carry the article's whole text."""
     keys: dict[str, str] = field(default_factory=dict)
     """Binding id -> comma-separated keys, applied with ``App.set_keymap``."""
+    serve: ServeSettings = field(default_factory=ServeSettings)
 
     @property
     def database_path(self) -> Path:
@@ -159,6 +172,7 @@ def load_config(
     parse = _section(raw.pop("parse", {}), ParseSettings, "parse")
     full_text = _full_text(raw.pop("full_text", {}))
     retention = _retention(raw.pop("retention", {}))
+    serve = _serve(raw.pop("serve", {}))
     keys = raw.pop("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError("config: [keys] must map binding names to key strings")
@@ -186,6 +200,7 @@ def load_config(
         retention=retention,
         export_full_text=export_full_text,
         keys=dict(keys),
+        serve=serve,
     )
 
 
@@ -232,6 +247,26 @@ def _full_text(values: Any) -> FullTextSettings:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ConfigError(f"config: full_text {name} must be a whole number, 0 or more")
     return FullTextSettings(min_words=min_words, per_feed=dict(per_feed))
+
+
+def _serve(values: Any) -> ServeSettings:
+    if not isinstance(values, dict):
+        raise ConfigError("config: [serve] must be a table")
+    values = dict(values)
+    token = values.pop("token", None)
+    if values:
+        raise ConfigError(f"config: unknown setting serve.{sorted(values)[0]}")
+    if token is not None and (
+        not isinstance(token, str)
+        or len(token) < MIN_TOKEN_LENGTH
+        or not token.isascii()
+        or not all(c.isalnum() or c in "-_." for c in token)
+    ):
+        raise ConfigError(
+            f"config: serve.token must be at least {MIN_TOKEN_LENGTH} letters, digits, "
+            "'-', '_' or '.'"
+        )
+    return ServeSettings(token=token)
 
 
 def _retention(values: Any) -> RetentionSettings:
