@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.greader_server import GReaderServer
+from tests.greader_server import Feed, GReaderServer
 from tui.core.errors import SyncAuthError, SyncError
 from tui.core.store import ArticleFilter, Store
 from tui.core.sync.account import Account
@@ -294,6 +294,50 @@ def test_a_local_feed_the_server_also_has_is_adopted_without_duplicates(server, 
     assert db.feed(local.id).total == 2
     assert set(by_item(db)) == set(ids)
     assert db.server_feed_ids() == {local.id}
+
+
+def test_sync_off_and_on_again_with_the_same_server_keeps_syncing(server, db):
+    # The articles stay after `sync off`; setting the account up again used to insert
+    # them a second time, and every sync from then on failed on the archive's
+    # uniqueness. They are taken back instead, and changes to them go out again.
+    feed = server.add_feed("https://a.example/feed", "A")
+    ids = server.add_items(feed, 4)
+    account = login(server)
+    db.start_sync(account.url)
+    sync(db, account)
+    total = db.counts()[0]
+    db.forget_sync()
+    db.start_sync(account.url)
+
+    again = sync(db, account)
+
+    assert again.errors == ()
+    assert db.counts()[0] == total and set(by_item(db)) == set(ids)
+    db.set_read([by_item(db)[ids[3]].id])
+    assert sync(db, account).sent == 1 and server.item(ids[3]).read
+
+
+def test_a_feed_removed_and_added_again_keeps_syncing(server, db):
+    # Removing a server feed keeps its bookmarked articles; the server may still star
+    # the item, and may list the feed again: either way it is the same article, not a
+    # copy (nor a uniqueness error that fails every sync).
+    url = "https://a.example/feed"
+    stream = server.add_feed(url, "A")
+    ids = server.add_items(stream, 2)
+    server.set_item(ids[0], starred=True)
+    account = login(server)
+    db.start_sync(account.url)
+    sync(db, account)
+    feed_id = by_item(db)[ids[0]].feed_id
+    db.remove_feed(feed_id, keep_bookmarks=True)
+    assert sync(db, account).errors == () and url not in {f.url for f in db.feeds()}
+    assert len(db.bookmarks()) == 1
+    server.state.feeds[stream] = Feed(stream, url, "A")  # subscribed again, on the web
+
+    report = sync(db, account)
+
+    assert report.errors == ()
+    assert len(db.bookmarks()) == 1 and set(by_item(db)) == set(ids)
 
 
 def test_ten_thousand_items(db):

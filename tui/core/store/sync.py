@@ -139,7 +139,10 @@ class SyncMixin(StoreBase):
         """Store items downloaded from the server; return how many articles are new.
 
         An item whose link matches an article of its feed that came from the feed's
-        origin (before the server owned the feed) takes that article over.
+        origin (before the server owned the feed) takes that article over, and so does
+        an item stored before and no longer linked (after ``sync off``, or a feed
+        removed and added again): inserting it again would break the archive's
+        uniqueness and fail every sync from then on.
         """
         now_ts = to_timestamp(now)
         assert now_ts is not None
@@ -148,13 +151,19 @@ class SyncMixin(StoreBase):
             rows: list[tuple[int, NewArticle]] = []
             adopted: list[tuple[int, SyncedItem]] = []
             origin: dict[int, dict[str, int]] = {}
+            relink: dict[int, dict[int, int]] = {}
+            kept = _unlinked_bookmarks(db)
+            items = list({item.item_id: item for item in items}.values())
             for item in items:
                 feed_id = feeds.get(item.stream_id)
                 if feed_id is None:
                     feed_id = feeds[item.stream_id] = _placeholder_feed(db, item, now_ts)
                 if feed_id not in origin:
                     origin[feed_id] = _origin_articles(db, feed_id)
-                match = origin[feed_id].pop(item.link, None) if item.link else None
+                    relink[feed_id] = _unlinked_items(db, feed_id)
+                match = relink[feed_id].pop(item.item_id, None) or kept.pop(item.item_id, None)
+                if match is None and item.link:
+                    match = origin[feed_id].pop(item.link, None)
                 if match is not None:
                     adopted.append((match, item))
                     continue
@@ -351,6 +360,31 @@ def _placeholder_feed(db: sqlite3.Connection, item: SyncedItem, now_ts: int) -> 
         (feed_id, item.stream_id),
     )
     return feed_id
+
+
+def _unlinked_items(db: sqlite3.Connection, feed_id: int) -> dict[int, int]:
+    """Item id -> id of the feed's articles stored from the server but no longer linked."""
+    return dict(
+        db.execute(
+            """SELECT CAST(substr(dedup_key, 3) AS INTEGER), id FROM articles
+               WHERE feed_id = ? AND dedup_key LIKE 'r:%'
+                 AND id NOT IN (SELECT article_id FROM sync_items)""",
+            (feed_id,),
+        ).fetchall()
+    )
+
+
+def _unlinked_bookmarks(db: sqlite3.Connection) -> dict[int, int]:
+    """Item id -> bookmarked article stored from the server and no longer linked, in any
+    feed: the bookmarks a removed feed left behind, which the server may still star."""
+    return dict(
+        db.execute(
+            """SELECT CAST(substr(a.dedup_key, 3) AS INTEGER), a.id
+               FROM bookmarks b JOIN articles a ON a.id = b.article_id
+               WHERE a.dedup_key LIKE 'r:%'
+                 AND a.id NOT IN (SELECT article_id FROM sync_items)"""
+        ).fetchall()
+    )
 
 
 def _origin_articles(db: sqlite3.Connection, feed_id: int) -> dict[str, int]:
