@@ -296,6 +296,39 @@ def test_a_local_feed_the_server_also_has_is_adopted_without_duplicates(server, 
     assert db.server_feed_ids() == {local.id}
 
 
+def test_what_the_user_did_before_the_first_sync_survives_the_adoption(server, db):
+    # A reader with history sets up sync: the server has the same feed and calls its
+    # items unread and unstarred. The first sync must not undo the user's reads or drop
+    # their bookmarks; the server learns of them instead.
+    from tui.core.models import ParsedEntry, ParsedFeed
+
+    url = "https://a.example/feed"
+    local = db.add_feed(url)
+    stream = server.add_feed(url, "A")
+    ids = server.add_items(stream, 3)
+    entries = tuple(
+        ParsedEntry(title=f"t{n}", link=server_link(stream, i), guid=f"g{n}")
+        for n, i in enumerate(ids)
+    )
+    db.apply_feed_update(local.id, ParsedFeed("A", entries=entries), now=datetime.now(UTC))
+    by_link = {a.link: a for a in db.iter_articles()}
+    read, kept = by_link[server_link(stream, ids[0])], by_link[server_link(stream, ids[1])]
+    db.set_read([read.id])
+    db.set_bookmark(kept.id, True)
+    account = login(server)
+    db.start_sync(account.url)
+
+    first = sync(db, account)
+
+    assert first.errors == () and first.pending == 2
+    assert db.article(read.id).read and db.article(kept.id).bookmarked
+    second = sync(db, account)
+    assert (second.sent, second.pending) == (2, 0)
+    assert server.item(ids[0]).read and server.item(ids[1]).starred
+    assert db.article(read.id).read and db.article(kept.id).bookmarked
+    assert not server.item(ids[2]).read and not db.article(by_item(db)[ids[2]].id).read
+
+
 def test_sync_off_and_on_again_with_the_same_server_keeps_syncing(server, db):
     # The articles stay after `sync off`; setting the account up again used to insert
     # them a second time, and every sync from then on failed on the archive's

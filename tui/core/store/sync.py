@@ -142,7 +142,9 @@ class SyncMixin(StoreBase):
         origin (before the server owned the feed) takes that article over, and so does
         an item stored before and no longer linked (after ``sync off``, or a feed
         removed and added again): inserting it again would break the archive's
-        uniqueness and fail every sync from then on.
+        uniqueness and fail every sync from then on. A taken-over article keeps what
+        the user did to it here (read, bookmarked) and the server is told on the next
+        sync: the server's state is added to it, never put in its place.
         """
         now_ts = to_timestamp(now)
         assert now_ts is not None
@@ -200,11 +202,12 @@ class SyncMixin(StoreBase):
             ).fetchall()
             pairs = [(article_id, state[item_id]) for article_id, item_id in inserted]
             pairs += adopted
+            local_read, local_starred = _local_state(db, [article_id for article_id, _ in adopted])
             # Flags first, ids after: the queue's triggers only fire for synced items,
             # so the server's own state is not queued back to it.
             db.executemany(
                 "UPDATE articles SET read = ? WHERE id = ?",
-                [(int(item.read), article_id) for article_id, item in pairs],
+                [(int(item.read or a in local_read), a) for a, item in pairs],
             )
             db.executemany(
                 "INSERT OR IGNORE INTO bookmarks (article_id, note, created_at) VALUES (?, '', ?)",
@@ -213,6 +216,18 @@ class SyncMixin(StoreBase):
             db.executemany(
                 "INSERT OR IGNORE INTO sync_items (article_id, item_id) VALUES (?, ?)",
                 [(article_id, item.item_id) for article_id, item in pairs],
+            )
+            # What the user did here that the server lacks goes to it, as any change.
+            db.executemany(
+                """INSERT INTO sync_pending (item_id, flag, value, seq)
+                   SELECT ?, ?, 1, coalesce(max(seq), 0) + 1 FROM sync_pending WHERE true
+                   ON CONFLICT (item_id, flag) DO UPDATE SET value = 1, seq = excluded.seq""",
+                [(item.item_id, "read") for a, item in adopted if a in local_read and not item.read]
+                + [
+                    (item.item_id, "starred")
+                    for a, item in adopted
+                    if a in local_starred and not item.starred
+                ],
             )
         return len(inserted)
 
@@ -385,6 +400,25 @@ def _unlinked_bookmarks(db: sqlite3.Connection) -> dict[int, int]:
                  AND a.id NOT IN (SELECT article_id FROM sync_items)"""
         ).fetchall()
     )
+
+
+def _local_state(db: sqlite3.Connection, article_ids: list[int]) -> tuple[set[int], set[int]]:
+    """Which of these articles are read, and which bookmarked, here."""
+    read: set[int] = set()
+    bookmarked: set[int] = set()
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for article_id, is_read, is_kept in db.execute(
+            f"""SELECT id, read, id IN (SELECT article_id FROM bookmarks)
+                FROM articles WHERE id IN ({marks})""",
+            chunk,
+        ):
+            if is_read:
+                read.add(article_id)
+            if is_kept:
+                bookmarked.add(article_id)
+    return read, bookmarked
 
 
 def _origin_articles(db: sqlite3.Connection, feed_id: int) -> dict[str, int]:
