@@ -373,6 +373,25 @@ def test_a_feed_removed_and_added_again_keeps_syncing(server, db):
     assert len(db.bookmarks()) == 1 and set(by_item(db)) == set(ids)
 
 
+def test_long_items_that_overflow_one_answer_still_arrive(server, db):
+    # Full-text feeds send long items: 250 of them can pass the body cap. Failing the
+    # whole batch failed every sync at the same place, for good; it is asked for in
+    # halves, and only an item too large on its own is left out, with the reason.
+    from tui.core.config import FetchSettings
+
+    feed = server.add_feed("https://long.example/feed", "Long reads")
+    ids = server.add_items(feed, 60)
+    for item_id in ids:
+        server.item(item_id).content = "<p>" + "word " * 4_000 + "</p>"  # 20 KB each
+    server.item(ids[7]).content = "<p>" + "huge " * 100_000 + "</p>"  # 500 KB alone
+    limits = FetchSettings(max_bytes=300_000)
+
+    report = asyncio.run(sync_once(db, login(server), limits=limits))
+
+    assert report.received == 59 and set(by_item(db)) == set(ids) - {ids[7]}
+    assert len(report.errors) == 1 and "limit" in report.errors[0]
+
+
 def test_ten_thousand_items(db):
     with GReaderServer(page_limit=1000) as server:
         server.add_user("ana", "secret")

@@ -16,9 +16,10 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from ..config import FetchSettings
-from ..errors import BroadsheetError
+from ..errors import BroadsheetError, TooLargeError
 from ..store import PendingChange, Store
 from .account import Account
 from .client import CONTENTS_BATCH, GReaderClient, RejectedError
@@ -108,7 +109,7 @@ async def _sync(
     done = 0
     progress(SyncProgress("items", 0, len(wanted)))
     for start in range(0, len(wanted), CONTENTS_BATCH):
-        raw = await client.contents(wanted[start : start + CONTENTS_BATCH])
+        raw = await _contents(client, wanted[start : start + CONTENTS_BATCH], errors)
         items = [item for item in map(synced_item, raw) if item is not None]
         counts["received"] += store.store_synced_items(items, now=now or datetime.now(UTC))
         newest = max([newest, *(i.crawled or 0 for i in items)])
@@ -117,6 +118,22 @@ async def _sync(
     if newest:
         store.set_state(SINCE_KEY, str(newest))
     counts["updated"] = store.apply_remote_state(unread, starred)
+
+
+async def _contents(
+    client: GReaderClient, ids: list[int], errors: list[str]
+) -> list[dict[str, Any]]:
+    """The items with these ids. A batch over the body cap (long full-text items) is
+    asked for again in halves: failing it whole would fail every sync at the same
+    place. A single item over the cap is left out, with its reason in ``errors``."""
+    try:
+        return await client.contents(ids)
+    except TooLargeError as exc:
+        if len(ids) == 1:
+            errors.append(exc.message)
+            return []
+    half = len(ids) // 2
+    return await _contents(client, ids[:half], errors) + await _contents(client, ids[half:], errors)
 
 
 async def send_feed_changes(client: GReaderClient, store: Store, errors: list[str]) -> int:
