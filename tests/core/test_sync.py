@@ -392,6 +392,28 @@ def test_long_items_that_overflow_one_answer_still_arrive(server, db):
     assert len(report.errors) == 1 and "limit" in report.errors[0]
 
 
+def test_odd_shapes_from_a_server_do_not_stop_the_sync(server, db):
+    # A server's JSON is untrusted: a number where a list belongs, Infinity for a date
+    # (Python's json reads it) raised TypeError and OverflowError out of the sync, and
+    # with them out of `refresh`, whose local feeds were then not fetched either.
+    feed = server.add_feed("https://a.example/feed", "A")
+    ids = server.add_items(feed, 4)
+    odd = {
+        ids[0]: {"categories": 5},
+        ids[1]: {"published": float("inf"), "crawlTimeMsec": float("inf")},
+        ids[2]: {"canonical": 3, "alternate": {"href": "https://x.example/"}},
+    }
+    item_json = server._item_json
+    server._item_json = lambda item: {**item_json(item), **odd.get(item.id, {})}
+    listed = server._feed_json
+    server._feed_json = lambda f: {**listed(f), "categories": 7}
+
+    report = sync(db, login(server))
+
+    assert report.errors == () and set(by_item(db)) == set(ids)
+    assert by_item(db)[ids[2]].link is None and by_item(db)[ids[1]].published is None
+
+
 def test_ten_thousand_items(db):
     with GReaderServer(page_limit=1000) as server:
         server.add_user("ana", "secret")

@@ -189,9 +189,10 @@ class GReaderClient:
                 continue
             stream = entry["id"]
             url = _text(entry.get("url")) or stream.removeprefix("feed/")
+            categories = entry.get("categories")
             labels = tuple(
                 _text(c.get("label")) or _text(c.get("id")).removeprefix(LABEL_PREFIX)
-                for c in entry.get("categories") or ()
+                for c in (categories if isinstance(categories, list) else ())
                 if isinstance(c, dict) and _text(c.get("id")).startswith(LABEL_PREFIX)
             )
             feeds.append(

@@ -26,7 +26,7 @@ def synced_item(data: Mapping[str, Any]) -> SyncedItem | None:
     stream = origin.get("streamId")
     if not isinstance(stream, str) or not stream:
         return None
-    categories = [c for c in data.get("categories") or () if isinstance(c, str)]
+    categories = [c for c in _list(data.get("categories")) if isinstance(c, str)]
     return SyncedItem(
         item_id=item_id,
         stream_id=stream,
@@ -63,7 +63,7 @@ def _html(value: object) -> str:
 
 def _link(data: Mapping[str, Any]) -> str | None:
     for key in ("canonical", "alternate"):
-        for entry in data.get(key) or ():
+        for entry in _list(data.get(key)):
             href = entry.get("href") if isinstance(entry, Mapping) else None
             if isinstance(href, str) and href.startswith(("http://", "https://")):
                 return one_line(href)
@@ -73,7 +73,7 @@ def _link(data: Mapping[str, Any]) -> str | None:
 def _seconds(value: object) -> int | None:
     try:
         number = int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON's Infinity
         return None
     return number if 0 < number < 2**33 else None
 
@@ -81,10 +81,15 @@ def _seconds(value: object) -> int | None:
 def _crawled(data: Mapping[str, Any]) -> int | None:
     for key, scale in (("crawlTimeMsec", 1_000), ("timestampUsec", 1_000_000)):
         try:
-            return int(data[key]) // scale
-        except (KeyError, TypeError, ValueError):
+            return _seconds(int(data[key]) // scale)
+        except (KeyError, TypeError, ValueError, OverflowError):
             continue
     return None
+
+
+def _list(value: object) -> list:
+    # A server's odd shape (a number, an object) reads as nothing, not as a crash.
+    return value if isinstance(value, list) else []
 
 
 def _string(value: object) -> str:
