@@ -303,7 +303,7 @@ def test_the_readers_refresh_child_syncs_shows_item_progress_and_reports_offline
     assert offline.sync_pending == 1
 
 
-async def test_the_reader_syncs_on_R_and_says_quietly_when_the_server_is_down(
+async def test_the_reader_syncs_on_R_says_quietly_when_offline_and_names_a_lost_login(
     cli, server, data_dir, tmp_path
 ):
     from tests.ui.conftest import build_app, settle
@@ -324,4 +324,12 @@ async def test_the_reader_syncs_on_R_and_says_quietly_when_the_server_is_down(
         app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
         await pilot.press("R")
         await settle(app, pilot)
-        assert any("sync server not reachable, 0 changes wait" in n for n in notes), notes
+        offline = "sync: cannot connect to 127.0.0.1"
+        assert any(offline in n and "(0 changes wait)" in n for n in notes), notes
+        # A login the server no longer takes is not "offline": it says what to do.
+        server.start()
+        server.expire_auth()
+        notes.clear()
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert any("run `broadsheet sync setup` again" in n for n in notes), notes

@@ -155,8 +155,11 @@ class LoadingScreen(Screen[None]):
             summary = f"{report.new_articles} new articles from {len(report.outcomes)} feeds"
             if report.failed:
                 summary += f"; {report.failed} failed (marked ! in the feed list)"
-            if report.sync_error:  # offline: said once, quietly; the changes wait
-                summary += f"; sync server not reachable, {report.sync_pending} changes wait"
+            if report.sync_error:
+                # One clause with the reason: offline reads as such, and a login the
+                # server no longer takes says to run `sync setup` (or nobody would).
+                reason = one_line(report.sync_error)
+                summary += f"; sync: {reason} ({report.sync_pending} changes wait)"
             severity = "warning" if report.failed else "information"
             self.notify(summary, title="Refreshed", severity=severity, timeout=5)
         self.reload()  # feed errors and next times change even then
