@@ -6,6 +6,7 @@ and the page's fetch run off Textual's loop (a thread, the background loop).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .core.config import Config
@@ -39,16 +40,26 @@ def page_reading(opening: Opening, fetched: CacheEntry, config: Config) -> Readi
     return reading_of(opening.article, resolved)
 
 
-def save_articles(library: Library, config: Config, article_ids: list[int]) -> list[Path]:
+def save_articles(
+    library: Library,
+    config: Config,
+    article_ids: list[int],
+    cancelled: Callable[[], bool] = bool,
+) -> list[Path]:
     """Write each article's summary file (no page fetched) to the export folder.
 
     Summaries of many long articles take a while: they are made outside the archive's
-    lock, so the lists keep loading meanwhile. Blocks; run it in a thread.
+    lock, so the lists keep loading meanwhile, and they stop (nothing written) once
+    ``cancelled()``: the reader's process cannot exit before its threads end. Blocks;
+    run it in a thread.
     """
     from .core.export import write_export
     from .core.reading import export_item
 
-    openings = [library.opening(article_id) for article_id in article_ids]
-    readings = [first_reading(opening, config)[0] for opening in openings]
+    readings = []
+    for article_id in article_ids:
+        if cancelled():
+            return []
+        readings.append(first_reading(library.opening(article_id), config)[0])
     items = library.read(lambda store: [export_item(store, r, config) for r in readings])
     return [write_export(item, config.export_dir) for item in items]

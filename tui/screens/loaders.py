@@ -110,10 +110,12 @@ class LoadingScreen(Screen[None]):
     @work(thread=True, group="export", exit_on_error=False)
     def save_articles(self, article_ids: list[int] | None) -> None:
         """Summary files for these articles (None: every bookmark) in the export folder."""
-        library = self.app.library
+        library, worker = self.app.library, get_current_worker()
         if article_ids is None:
             article_ids = [b.article.id for b in library.read(lambda store: store.bookmarks())]
-        paths = save_articles(library, self.app.config, article_ids)
+        paths = save_articles(library, self.app.config, article_ids, lambda: worker.is_cancelled)
+        if worker.is_cancelled:
+            return  # the reader is quitting
         if not paths:
             message, title = "No bookmarks to save yet: press b on an article.", ""
         elif len(paths) == 1:
