@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     articles.add_argument("--unread", action="store_true", help="only unread articles")
     articles.add_argument("--bookmarked", action="store_true", help="only bookmarked articles")
     articles.add_argument("--search", metavar="Q", help="titles containing Q")
+    articles.add_argument("--saved", metavar="NAME", help="a saved search's articles")
+    articles.add_argument("--hidden", action="store_true", help="also articles rules hid")
     articles.add_argument("--limit", metavar="N", type=_positive_int, default=50)
     articles.add_argument("--json", action="store_true", help="one JSON document on stdout")
 
@@ -122,12 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
     export_opml.add_argument("file", metavar="FILE", nargs="?")
 
     from .serve.cli import add_parser as add_serve_parser
+    from .story_commands import add_curation_parsers
     from .story_commands import add_parsers as add_story_parsers
     from .sync_commands import add_parsers as add_sync_parsers
 
     add_sync_parsers(command)
     add_story_parsers(command)
     add_serve_parser(command)
+    add_curation_parsers(command)
     return parser
 
 

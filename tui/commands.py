@@ -91,6 +91,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     feed = result.feed
     if result.discovered_from:
         print(f"Found the feed {feed.url} on {result.discovered_from}")
+    story_commands.after_refresh(ctx)
     print(
         f"Subscribed to {one_line(feed.display_title)} <{feed.url}>: {result.new_articles} articles"
     )
@@ -253,6 +254,7 @@ def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
     which = ArticleFilter(
         feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked, search=args.search
     )
+    which = story_commands.narrow(ctx, which, args)
     articles = ctx.store.articles(which, limit=args.limit)
     if args.json:
         output.print_json([output.article_json(article) for article in articles])
@@ -489,4 +491,7 @@ COMMANDS: dict[str, Command] = {
     "mark": sync_commands.cmd_mark,
     "stories": story_commands.cmd_stories,
     "serve": cmd_serve,
+    "rules": story_commands.cmd_rules,
+    "saved": story_commands.cmd_saved,
+    "undo": story_commands.cmd_undo,
 }

@@ -74,6 +74,8 @@ def article_json(article: Article) -> dict[str, Any]:
         "story": article.story,
         "words": article.words,
         "reading_minutes": article.reading_minutes,
+        "hidden": article.hidden,
+        "tags": list(article.tags),
     }
 
 

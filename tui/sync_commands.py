@@ -46,10 +46,14 @@ def add_parsers(command) -> None:  # command(name, help) -> ArgumentParser
     actions.add_parser("off", help="forget the account (articles are kept)")
 
     mark = command("mark", "mark articles read or unread (synced ones on the next sync)")
-    mark.add_argument("ids", metavar="ID", type=_article_id, nargs="+")
+    mark.add_argument("ids", metavar="ID", type=_article_id, nargs="*")
     state = mark.add_mutually_exclusive_group(required=True)
     state.add_argument("--read", action="store_true")
     state.add_argument("--unread", action="store_true")
+    mark.add_argument(
+        "--older-than", metavar="AGE", help="every unread article older than 7d, 12h... (undoable)"
+    )
+    mark.add_argument("--feed", metavar="URL", help="with --older-than: only this feed")
 
 
 def _article_id(text: str) -> int:
@@ -162,6 +166,10 @@ def _off(ctx: Context) -> int:
 
 
 def cmd_mark(ctx: Context, args: argparse.Namespace) -> int:
+    from .story_commands import mark_older_than
+
+    if args.older_than or args.feed or not args.ids:
+        return mark_older_than(ctx, args)
     store = ctx.store
     ids = list(dict.fromkeys(args.ids))
     for article_id in ids:

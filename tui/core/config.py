@@ -106,6 +106,16 @@ MIN_TOKEN_LENGTH = 16
 
 
 @dataclass(frozen=True, slots=True)
+class StorySettings:
+    """Grouping articles about one event (``[stories]``)."""
+
+    window_hours: float = 72.0
+    """Articles further apart than this are never one story."""
+    mark_read_together: bool = True
+    """Reading one version of a story marks the others read."""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything configurable, with defaults that work out of the box."""
 
@@ -121,6 +131,9 @@ class Config:
     export_full_text: bool = False
     """Whether exported Markdown/JSON files carry the article's whole text."""
     keys: dict[str, str] = field(default_factory=dict)
+    stories: StorySettings = field(default_factory=StorySettings)
+    rules: tuple[tuple[str, str], ...] = ()
+    """``[[rules]]`` of the settings file: (query, action), checked when they are used."""
     """Binding id -> comma-separated keys, applied with ``App.set_keymap``."""
     serve: ServeSettings = field(default_factory=ServeSettings)
 
@@ -174,6 +187,8 @@ def load_config(
     retention = _retention(raw.pop("retention", {}))
     serve = _serve(raw.pop("serve", {}))
     keys = raw.pop("keys", {})
+    stories = _stories(raw.pop("stories", {}))
+    rules = _rules(raw.pop("rules", []))
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError("config: [keys] must map binding names to key strings")
     theme = raw.pop("theme", "textual-dark")
@@ -201,6 +216,8 @@ def load_config(
         export_full_text=export_full_text,
         keys=dict(keys),
         serve=serve,
+        stories=stories,
+        rules=rules,
     )
 
 
@@ -294,6 +311,40 @@ def _retention(values: Any) -> RetentionSettings:
     return RetentionSettings(
         unread=unread, per_feed={k: dict(v) for k, v in per_feed.items()}, **numbers
     )
+
+
+def _stories(values: Any) -> StorySettings:
+    if not isinstance(values, dict):
+        raise ConfigError("config: [stories] must be a table")
+    values = dict(values)
+    defaults = StorySettings()
+    window = values.pop("window_hours", defaults.window_hours)
+    together = values.pop("mark_read_together", defaults.mark_read_together)
+    if values:
+        raise ConfigError(f"config: unknown setting stories.{sorted(values)[0]}")
+    if isinstance(window, bool) or not isinstance(window, int | float) or window <= 0:
+        raise ConfigError("config: stories.window_hours must be a positive number")
+    if not isinstance(together, bool):
+        raise ConfigError("config: stories.mark_read_together must be true or false")
+    return StorySettings(float(window), together)
+
+
+def _rules(values: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(values, list):
+        raise ConfigError('config: rules are [[rules]] tables with query = "..." and action')
+    rules = []
+    for number, rule in enumerate(values, start=1):
+        if (
+            not isinstance(rule, dict)
+            or set(rule) != {"query", "action"}
+            or not all(isinstance(v, str) for v in rule.values())
+        ):
+            raise ConfigError(
+                f'config: rule {number} needs query = "..." and action = "hide", "read" '
+                'or "tag:NAME", and nothing else'
+            )
+        rules.append((rule["query"], rule["action"]))
+    return tuple(rules)
 
 
 def _as_path(value: Any, name: str) -> Path:

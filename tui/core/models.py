@@ -125,6 +125,10 @@ class Article:
     """The story it shares with articles of other feeds (its lowest article id)."""
     words: int = 0
     """How long it is: the feed's text, or its page's when that was fetched and longer."""
+    hidden: bool = False
+    """A rule hid it: kept, shown only when hidden articles are asked for."""
+    tags: tuple[str, ...] = ()
+    """Tags rules put on it."""
 
     @property
     def reading_minutes(self) -> int:

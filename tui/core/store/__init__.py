@@ -10,6 +10,7 @@ a facade over one module per topic, as lemon24/reader keeps its storage:
     refresh     applying a feed update (``plan_update`` decides, pure)
     sync        server-owned feeds and items, the queue of local changes
     retention   removing old articles           stories    sketches and story members
+    curation    rules, tags, hidden articles, saved searches, undo of mass actions
 
 Article lists are paged by keyset on ``(sort_time, id)`` so the millionth row costs
 what the first does.
@@ -20,6 +21,7 @@ from __future__ import annotations
 from .articles import ArticleFilter, ArticlesMixin, PageCursor, search_query
 from .base import from_timestamp, to_timestamp, write_error
 from .bookmarks import BookmarksMixin
+from .curation import CurationMixin, RuleRow, SavedSearch, StoredRule, Undone
 from .feeds import FeedsMixin
 from .refresh import RefreshMixin, Seen, UpdatePlan, dedup_key, plan_update
 from .retention import RetentionMixin
@@ -35,9 +37,13 @@ __all__ = [
     "PageCursor",
     "PendingChange",
     "PendingArticle",
+    "RuleRow",
+    "SavedSearch",
     "Seen",
     "Store",
+    "StoredRule",
     "StoredSketch",
+    "Undone",
     "UpdatePlan",
     "dedup_key",
     "from_timestamp",
@@ -58,6 +64,7 @@ class Store(
     RetentionMixin,
     SyncMixin,
     StoriesMixin,
+    CurationMixin,
 ):
     """A connection to the archive; close it when done.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,7 +21,8 @@ ARTICLE_COLUMNS = """
     a.link, a.author, a.published, a.first_seen, a.read,
     EXISTS (SELECT 1 FROM bookmarks b WHERE b.article_id = a.id), a.sort_time,
     (SELECT story_id FROM story_members WHERE article_id = a.id),
-    broadsheet_words(a.summary, a.content, (SELECT text FROM article_text WHERE article_id = a.id))
+    broadsheet_words(a.summary, a.content, (SELECT text FROM article_text WHERE article_id = a.id)),
+    a.hidden, (SELECT group_concat(tag, char(31)) FROM article_tags WHERE article_id = a.id)
 """
 """What a list row of an article reads, from ``articles a JOIN feeds f``."""
 
@@ -37,6 +39,10 @@ class ArticleFilter:
     tag: str | None = None
     since: int | None = None
     """Only articles that arrived (were first seen) at or after this time, in epoch seconds."""
+    hidden: bool = False
+    """Also articles a rule hid (they are kept, and shown on request)."""
+    ids: frozenset[int] | None = None
+    """Only these articles (a saved search's or a query's matches)."""
 
 
 PageCursor = tuple[int, int]
@@ -59,6 +65,8 @@ class ArticlesMixin(StoreBase):
         Pass the ``(sort_time, id)`` of the last article as ``after`` for the next page.
         """
         which = which or ArticleFilter()
+        if which.search and is_query(which.search):
+            which = replace(which, search=None, ids=self._query_ids(which.search))
         if _search_leads(which):
             return self._search_page(which, limit=limit, after=after)
         clauses, params = _filter_clauses(which)
@@ -72,6 +80,23 @@ class ArticlesMixin(StoreBase):
             (*params, limit),
         ).fetchall()
         return [article_from_row(row) for row in rows]
+
+    def _query_ids(self, text: str) -> frozenset[int]:
+        """The articles a query with fields, phrases or /regexes/ matches; kept until
+        the archive gains an article, so paging does not search again."""
+        from ..query import parse_query
+        from ..rules import Rule, match
+
+        top = self._db.execute("SELECT COALESCE(max(id), 0) FROM articles").fetchone()[0]
+        cached = getattr(self, "_last_query", None)
+        if cached is not None and cached[:2] == (text, top):
+            return cached[2]
+        query = parse_query(text, allow_empty=True)
+        if not query.terms:
+            return frozenset()
+        ids = frozenset(match(self, [Rule("q", query, "read")]).matched["q"])  # type: ignore[arg-type]
+        self._last_query = (text, top, ids)
+        return ids
 
     def _search_page(
         self, which: ArticleFilter, *, limit: int, after: PageCursor | None
@@ -169,6 +194,13 @@ class ArticlesMixin(StoreBase):
             cursor = (batch[-1].sort_time, batch[-1].id)
 
     @reads
+    def count_articles(self, which: ArticleFilter) -> int:
+        """How many articles a filter (without a search) selects."""
+        clauses, params = _filter_clauses(which)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        return self._db.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0]
+
+    @reads
     def counts(self) -> tuple[int, int, int]:
         """(all articles, unread, bookmarked) for the virtual feeds."""
         total, unread = self._db.execute(
@@ -188,6 +220,15 @@ def select_article(db: sqlite3.Connection, article_id: int) -> Article:
     if row is None:
         raise ArticleNotFoundError(f"no article with id {article_id}")
     return article_from_row(row[:-2], summary_html=row[-2], content=row[-1])
+
+
+_QUERY_SYNTAX = re.compile(r'(?:^|\s)(?:-|"|/|(?:title|author|feed|text):)', re.IGNORECASE)
+
+
+def is_query(text: str) -> bool:
+    """Whether a search uses the query language (a field, a phrase, a /regex/, a -word)
+    rather than plain words, which the search index answers alone."""
+    return bool(_QUERY_SYNTAX.search(text))
 
 
 def _search_leads(which: ArticleFilter) -> bool:
@@ -213,8 +254,16 @@ def _filter_clauses(which: ArticleFilter) -> tuple[list[str], list[object]]:
     if which.bookmarked:
         clauses.append("a.id IN (SELECT article_id FROM bookmarks)")
     if which.tag:
-        clauses.append("a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)")
-        params.append(which.tag)
+        clauses.append(
+            "(a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)"
+            " OR a.id IN (SELECT article_id FROM article_tags WHERE tag = ?))"
+        )
+        params.extend((which.tag, which.tag))
+    if not which.hidden:
+        clauses.append("a.hidden = 0")
+    if which.ids is not None:
+        clauses.append("a.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(which.ids)))
     if which.search:
         query = search_query(which.search)
         if query:
@@ -248,6 +297,8 @@ def article_from_row(
         sort_time=row[11],
         story=row[12],
         words=row[13],
+        hidden=bool(row[14]),
+        tags=tuple(sorted(row[15].split("\x1f"))) if row[15] else (),
         summary_html=summary_html,
         content=content,
     )

@@ -258,6 +258,40 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX story_members_by_story ON story_members (story_id);
     """,
+    # Reading less: rules (a query and an action), hidden articles (kept, shown on
+    # request), tags that rules put on articles, saved searches, and the state of each
+    # article before a mass action so that the last one can be undone exactly.
+    """
+    CREATE TABLE rules (
+        id INTEGER PRIMARY KEY,
+        query TEXT NOT NULL,
+        action TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE article_tags (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (article_id, tag)
+    ) WITHOUT ROWID;
+    CREATE TABLE saved_searches (
+        name TEXT PRIMARY KEY,
+        query TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE undo_actions (
+        id INTEGER PRIMARY KEY,
+        label TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE undo_items (
+        action_id INTEGER NOT NULL REFERENCES undo_actions(id) ON DELETE CASCADE,
+        article_id INTEGER NOT NULL,
+        read INTEGER NOT NULL,
+        hidden INTEGER NOT NULL,
+        PRIMARY KEY (action_id, article_id)
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
