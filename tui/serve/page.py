@@ -1,10 +1,13 @@
-"""What the served page may load: its own files only, so it works offline.
+"""The served page: it loads its own files only (so it works offline), and takes keys at once.
 
 textual-serve's page links Roboto Mono from Google Fonts, a render-blocking stylesheet
 that hangs the first screen without a network and tells a third party that the
 reader was opened. Its package ships the same font, so the link is swapped for an
 ``@font-face`` on the local copy; a Content-Security-Policy keeps anything else from
 being fetched from elsewhere (and the page from being framed by another site).
+
+Its terminal does not take the keyboard focus until it is clicked, so keys typed into
+a freshly opened page went nowhere; a line of script focuses it when the page loads.
 """
 
 from __future__ import annotations
@@ -32,6 +35,15 @@ _LOCAL_FONT = """<style>
       }}
     </style>"""
 
+# After textual-serve's own window.onload, which creates the terminal.
+_FOCUS = """<script>
+      window.addEventListener("load", () => {
+        const keys = document.querySelector(".xterm-helper-textarea");
+        if (keys) keys.focus();
+      });
+    </script>
+  </body>"""
+
 # textual-serve's page has inline scripts and styles (and onclick handlers): they stay
 # allowed, but only from this page. 'self' covers the page's own ws:// in browsers
 # that follow CSP 3; the websocket is named as well for those that do not.
@@ -44,8 +56,10 @@ _POLICY = (
 
 
 def local_page(html: str, static_url: str) -> str:
-    """textual-serve's page with its web font replaced by the packaged copy."""
-    return _WEB_FONT.sub(lambda _: _LOCAL_FONT.format(static=static_url), html)
+    """textual-serve's page with its web font replaced by the packaged copy, and the
+    terminal focused once loaded."""
+    html = _WEB_FONT.sub(lambda _: _LOCAL_FONT.format(static=static_url), html)
+    return html.replace("</body>", _FOCUS, 1)
 
 
 def page_middleware(
