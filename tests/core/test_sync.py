@@ -350,6 +350,34 @@ def test_sync_off_and_on_again_with_the_same_server_keeps_syncing(server, db):
     assert sync(db, account).sent == 1 and server.item(ids[3]).read
 
 
+def test_another_server_reusing_item_numbers_gets_its_own_articles(server, db):
+    # Some servers number items with small counters, so a new server may hand out the
+    # numbers the old one did, for other articles of the same feed. They are stored as
+    # their own, not taken for the old server's articles.
+    import itertools
+
+    url = "https://a.example/feed"
+    old = server.add_items(server.add_feed(url, "A"), 3, title="Old")
+    account = login(server)
+    db.start_sync(account.url)
+    sync(db, account)
+    with GReaderServer() as other:
+        other.add_user("ana", "secret")
+        other._clock = itertools.count(min(old))  # the same numbers again
+        new = other.add_items(other.add_feed(url, "A"), 3, title="New")
+        assert set(new) == set(old)
+        for item_id in new:
+            other.item(item_id).link = f"https://b.example/{item_id}"
+        moved = login(other)
+        db.start_sync(moved.url)
+
+        report = sync(db, moved)
+
+    assert report.errors == () and report.received == 3
+    assert {a.title for a in by_item(db).values()} == {f"New {n} & more" for n in range(3)}
+    assert {a.title.split()[0] for a in db.iter_articles()} >= {"Old", "New"}
+
+
 def test_a_feed_removed_and_added_again_keeps_syncing(server, db):
     # Removing a server feed keeps its bookmarked articles; the server may still star
     # the item, and may list the feed again: either way it is the same article, not a

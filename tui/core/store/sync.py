@@ -153,7 +153,7 @@ class SyncMixin(StoreBase):
             rows: list[tuple[int, NewArticle]] = []
             adopted: list[tuple[int, SyncedItem]] = []
             origin: dict[int, dict[str, int]] = {}
-            relink: dict[int, dict[int, int]] = {}
+            relink: dict[int, dict[int, tuple[int, str | None]]] = {}
             kept = _unlinked_bookmarks(db)
             items = list({item.item_id: item for item in items}.values())
             for item in items:
@@ -163,7 +163,17 @@ class SyncMixin(StoreBase):
                 if feed_id not in origin:
                     origin[feed_id] = _origin_articles(db, feed_id)
                     relink[feed_id] = _unlinked_items(db, feed_id)
-                match = relink[feed_id].pop(item.item_id, None) or kept.pop(item.item_id, None)
+                match = None
+                stored = relink[feed_id].pop(item.item_id, None) or kept.pop(item.item_id, None)
+                if stored is not None and stored[1] == item.link:
+                    match = stored[0]
+                elif stored is not None:
+                    # Another server's item under the same number (ids are small
+                    # counters on some): the old article keeps its text, not the key.
+                    db.execute(
+                        "UPDATE articles SET dedup_key = 'x:' || dedup_key WHERE id = ?",
+                        (stored[0],),
+                    )
                 if match is None and item.link:
                     match = origin[feed_id].pop(item.link, None)
                 if match is not None:
@@ -377,29 +387,27 @@ def _placeholder_feed(db: sqlite3.Connection, item: SyncedItem, now_ts: int) -> 
     return feed_id
 
 
-def _unlinked_items(db: sqlite3.Connection, feed_id: int) -> dict[int, int]:
-    """Item id -> id of the feed's articles stored from the server but no longer linked."""
-    return dict(
-        db.execute(
-            """SELECT CAST(substr(dedup_key, 3) AS INTEGER), id FROM articles
-               WHERE feed_id = ? AND dedup_key LIKE 'r:%'
-                 AND id NOT IN (SELECT article_id FROM sync_items)""",
-            (feed_id,),
-        ).fetchall()
+def _unlinked_items(db: sqlite3.Connection, feed_id: int) -> dict[int, tuple[int, str | None]]:
+    """Item id -> (id, link) of the feed's articles stored from a server, no longer linked."""
+    rows = db.execute(
+        """SELECT CAST(substr(dedup_key, 3) AS INTEGER), id, link FROM articles
+           WHERE feed_id = ? AND dedup_key LIKE 'r:%'
+             AND id NOT IN (SELECT article_id FROM sync_items)""",
+        (feed_id,),
     )
+    return {item_id: (article_id, link) for item_id, article_id, link in rows}
 
 
-def _unlinked_bookmarks(db: sqlite3.Connection) -> dict[int, int]:
-    """Item id -> bookmarked article stored from the server and no longer linked, in any
-    feed: the bookmarks a removed feed left behind, which the server may still star."""
-    return dict(
-        db.execute(
-            """SELECT CAST(substr(a.dedup_key, 3) AS INTEGER), a.id
-               FROM bookmarks b JOIN articles a ON a.id = b.article_id
-               WHERE a.dedup_key LIKE 'r:%'
-                 AND a.id NOT IN (SELECT article_id FROM sync_items)"""
-        ).fetchall()
+def _unlinked_bookmarks(db: sqlite3.Connection) -> dict[int, tuple[int, str | None]]:
+    """The same for bookmarked articles in any feed: the bookmarks a removed feed left
+    behind, which the server may still star."""
+    rows = db.execute(
+        """SELECT CAST(substr(a.dedup_key, 3) AS INTEGER), a.id, a.link
+           FROM bookmarks b JOIN articles a ON a.id = b.article_id
+           WHERE a.dedup_key LIKE 'r:%'
+             AND a.id NOT IN (SELECT article_id FROM sync_items)"""
     )
+    return {item_id: (article_id, link) for item_id, article_id, link in rows}
 
 
 def _local_state(db: sqlite3.Connection, article_ids: list[int]) -> tuple[set[int], set[int]]:
