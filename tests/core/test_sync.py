@@ -442,6 +442,37 @@ def test_odd_shapes_from_a_server_do_not_stop_the_sync(server, db):
     assert by_item(db)[ids[2]].link is None and by_item(db)[ids[1]].published is None
 
 
+def test_two_syncs_at_once_both_succeed_and_store_each_item_once(server, tmp_path):
+    # The reader's timed refresh syncs in a child process; `broadsheet sync` (or add,
+    # or remove) in a terminal may run meanwhile. Each saw the archive before the
+    # other stored the items, and the second failed on the archive's uniqueness.
+    import threading
+
+    feed = server.add_feed("https://a.example/feed", "A")
+    ids = server.add_items(feed, 600)
+    server.contents_delay = 0.1  # both have listed the ids before either stores
+    account = login(server)
+    path = tmp_path / "shared.sqlite3"
+    with Store(path) as store:
+        store.start_sync(account.url)
+    reports = []
+
+    def run() -> None:
+        with Store(path) as store:
+            reports.append(sync(store, account))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert [r.errors for r in reports] == [(), ()]
+    assert sum(r.received for r in reports) == 600
+    with Store(path) as store:
+        assert set(by_item(store)) == set(ids) and store.counts()[0] == 600
+
+
 def test_ten_thousand_items(db):
     with GReaderServer(page_limit=1000) as server:
         server.add_user("ana", "secret")

@@ -155,7 +155,12 @@ class SyncMixin(StoreBase):
             origin: dict[int, dict[str, int]] = {}
             relink: dict[int, dict[int, tuple[int, str | None]]] = {}
             kept = _unlinked_bookmarks(db)
-            items = list({item.item_id: item for item in items}.values())
+            # Stored meanwhile by another sync (the reader's timed refresh, a command in
+            # another terminal) with its own view of what was known: skipped, not a
+            # uniqueness error. An item listed twice in one answer is stored once.
+            unique = {item.item_id: item for item in items}
+            linked = _linked_items(db, list(unique))
+            items = [item for item_id, item in unique.items() if item_id not in linked]
             for item in items:
                 feed_id = feeds.get(item.stream_id)
                 if feed_id is None:
@@ -385,6 +390,17 @@ def _placeholder_feed(db: sqlite3.Connection, item: SyncedItem, now_ts: int) -> 
         (feed_id, item.stream_id),
     )
     return feed_id
+
+
+def _linked_items(db: sqlite3.Connection, item_ids: list[int]) -> set[int]:
+    """Which of these items are stored and linked already."""
+    linked: set[int] = set()
+    for start in range(0, len(item_ids), 500):
+        chunk = item_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        query = f"SELECT item_id FROM sync_items WHERE item_id IN ({marks})"
+        linked.update(row[0] for row in db.execute(query, chunk))
+    return linked
 
 
 def _unlinked_items(db: sqlite3.Connection, feed_id: int) -> dict[int, tuple[int, str | None]]:
