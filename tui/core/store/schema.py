@@ -321,6 +321,21 @@ def word_count(summary: str | None, content: str | None, page: str | None = None
     return max(words, len(page.split())) if page else words
 
 
+def _statements(script: str) -> list[str]:
+    """The SQL statements of ``script``, triggers kept whole (``executescript`` would
+    commit the transaction the version check runs in)."""
+    found, pending = [], ""
+    for part in script.split(";"):
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\n;"):
+                found.append(pending)
+            pending = ""
+    if pending.strip(" \t\n;"):
+        found.append(pending)
+    return found
+
+
 def migrate(db: sqlite3.Connection, path: Path) -> int:
     """Bring the schema up to date; return the version found on opening."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -330,9 +345,18 @@ def migrate(db: sqlite3.Connection, path: Path) -> int:
             f"(schema {version}, this one knows {SCHEMA_VERSION})"
         )
     for number in range(version, SCHEMA_VERSION):
-        # executescript commits first, so the migration and its version bump are
-        # wrapped in one explicit transaction of their own.
-        db.executescript(
-            f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
-        )
+        # One transaction per step, the version checked inside it: another process (a
+        # second tab, a terminal) may open the same new archive at the same moment, and
+        # a step it has run must not run twice.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("PRAGMA user_version").fetchone()[0] <= number:
+                for statement in _statements(MIGRATIONS[number]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
     return version
