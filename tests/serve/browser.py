@@ -69,6 +69,8 @@ class BrowserTab:
     def __init__(self, context: Any) -> None:
         self.page = context.new_page()
         self.received = bytearray()
+        self.first_frame_at: float | None = None
+        """perf_counter() when the reader's first bytes came (to a 20 ms poll)."""
         self.requests: list[str] = []
         self.problems: list[str] = []
         self.page.on("request", lambda request: self.requests.append(request.url))
@@ -82,6 +84,8 @@ class BrowserTab:
     def _websocket(self, websocket: Any) -> None:
         def received(payload: Any) -> None:
             if isinstance(payload, bytes):
+                if self.first_frame_at is None:
+                    self.first_frame_at = time.perf_counter()
                 self.received += payload
 
         websocket.on("framereceived", received)
@@ -103,7 +107,7 @@ class BrowserTab:
         while wanted not in screen_text(bytes(self.received[since:])):
             if time.monotonic() > deadline:
                 raise AssertionError(f"{wanted!r} never shown; last: {self.text[-600:]!r}")
-            self.page.wait_for_timeout(50)
+            self.page.wait_for_timeout(20)
 
     def press(self, *keys: str) -> None:
         for key in keys:

@@ -80,6 +80,7 @@ def test_a_new_user_opens_the_printed_address(
     for pane in ("Feeds", "All articles", "Reading"):
         assert pane in tab.text
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.settle()  # the footer comes last
     tab.page.screenshot(path=str(ARTIFACTS / "serve-first-screen.png"))
 
     # R refreshes the feeds.
