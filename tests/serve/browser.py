@@ -113,7 +113,7 @@ class BrowserTab:
         for key in keys:
             self.page.keyboard.press(key)
 
-    def settle(self, quiet: float = 0.2, timeout: float = 10) -> None:
+    def settle(self, quiet: float = 0.12, timeout: float = 10) -> None:
         """Wait until the screen has stopped changing for ``quiet`` seconds.
 
         Textual moves the focus on its next turn, not within the key's handler: a key

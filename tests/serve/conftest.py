@@ -125,19 +125,35 @@ def served(data_dir: Path, serve_config: Path):
 
 
 @pytest.fixture
-def news(feed_server, data_dir: Path, serve_config: Path):
-    """A subscribed feed of three articles whose links stay on loopback."""
+def news(feed_server, data_dir: Path):
+    """A subscribed feed of three articles whose links stay on loopback.
+
+    Stored as ``broadsheet add`` would store it, in this process: a subprocess per
+    test costs a second of the suite.
+    """
+    from datetime import UTC, datetime
+
+    from tui.core.archive import open_store
+    from tui.core.models import ParsedEntry, ParsedFeed
+
     path = f"serve-news-{time.monotonic_ns()}.xml"
-    feed_server.set_route(path, small_rss("Loopback News", 3, link=feed_server.url("files/pages/")))
+    pages = feed_server.url("files/pages/")
+    feed_server.set_route(path, small_rss("Loopback News", 3, link=pages))
     url = feed_server.url(path)
-    done = subprocess.run(
-        [sys.executable, "-m", "tui", "--config", str(serve_config), "add", url],
-        capture_output=True,
-        text=True,
-        env=serve_env(data_dir),
-        timeout=60,
+    entries = tuple(
+        ParsedEntry(
+            title=f"Loopback News item {i}",
+            guid=f"{pages}{i}",
+            link=f"{pages}{i}",
+            summary_html=f"Item {i}.",
+        )
+        for i in range(1, 4)
     )
-    assert done.returncode == 0, done.stderr
+    with open_store(data_dir / "broadsheet.sqlite3") as store:
+        feed = store.add_feed(url)
+        store.apply_feed_update(
+            feed.id, ParsedFeed("Loopback News", link=pages, entries=entries), now=datetime.now(UTC)
+        )
     return url
 
 

@@ -174,10 +174,14 @@ REAPER = r"""
 import ctypes, json, os, signal, subprocess, sys
 PR_SET_CHILD_SUBREAPER = 36
 assert ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
-serve = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True)
+# In a group of its own, like a command started in a terminal.
+serve = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True, process_group=0)
 print(serve.stdout.readline(), end="", flush=True)
-signum = getattr(signal, sys.stdin.readline().strip())
-serve.send_signal(signum)
+signame, _, whom = sys.stdin.readline().strip().partition(" ")
+if whom == "group":  # Ctrl+C: the terminal signals every process of the group
+    os.killpg(serve.pid, getattr(signal, signame))
+else:
+    serve.send_signal(getattr(signal, signame))
 code = serve.wait(60)
 # Whatever serve left behind is our child now, alive or a zombie not yet reaped.
 left = []
@@ -196,10 +200,11 @@ print(json.dumps({"code": code, "left": left}), flush=True)
 
 
 @linux_only
-@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("signal_to", ["SIGINT group", "SIGTERM serve"])
 async def test_stopping_leaves_no_process_behind_even_with_tabs_refreshing(
-    feed_server, news, serve_config, data_dir, signame
+    feed_server, news, serve_config, data_dir, signal_to
 ):
+    """Ctrl+C reaches serve, the readers and their refreshes at once; SIGTERM serve alone."""
     reaper = subprocess.Popen(
         [sys.executable, "-c", REAPER, *serve_command(serve_config)],
         stdin=subprocess.PIPE,
@@ -225,7 +230,7 @@ async def test_stopping_leaves_no_process_behind_even_with_tabs_refreshing(
         await asyncio.sleep(0.1)
     assert feed_server.in_flight == 2  # one refresh per tab, both waiting for the feed
     started = time.monotonic()
-    reaper.stdin.write(signame + "\n")
+    reaper.stdin.write(signal_to + "\n")
     reaper.stdin.flush()
     outcome = json.loads(await asyncio.to_thread(reaper.stdout.readline))
     stopped_in = time.monotonic() - started
