@@ -102,7 +102,7 @@ def test_a_new_user_opens_the_printed_address(
     opened.value.close()
 
     # s writes the summary file to the server's export folder and says where.
-    tab.shows_after("s", "Saved")
+    tab.shows_after("s", "Saved on the server")
     saved = list((tmp_path / "exports").glob("*.md"))
     assert [p.name for p in saved] == [f"{time.strftime('%Y-%m-%d')}-loopback-news-item-1.md"]
     tab.wait_for("exports")  # the notification names the folder

@@ -116,12 +116,15 @@ class LoadingScreen(Screen[None]):
         paths = save_articles(library, self.app.config, article_ids, lambda: worker.is_cancelled)
         if worker.is_cancelled:
             return  # the reader is quitting
+        # In a browser tab the files are written where `broadsheet serve` runs, not
+        # downloaded: the title says so.
+        saved = "Saved on the server" if self.app.is_web else "Saved"
         if not paths:
             message, title = "No bookmarks to save yet: press b on an article.", ""
         elif len(paths) == 1:
-            message, title = str(paths[0]), "Saved"
+            message, title = str(paths[0]), saved
         else:
-            message, title = f"{len(paths)} files in {paths[0].parent}", "Saved"
+            message, title = f"{len(paths)} files in {paths[0].parent}", saved
         self.call_later(self.notify, message, title=title, timeout=6 if paths else 4)
 
     # -- what they found ---------------------------------------------------------
