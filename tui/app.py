@@ -45,8 +45,19 @@ def unknown_key_ids(keys: Mapping[str, str]) -> list[str]:
     from .screens.confirm import ConfirmScreen
     from .screens.help import HelpScreen
     from .screens.note import NoteScreen
+    from .screens.rules import RulesScreen
+    from .widgets.article_list import ArticleList
 
-    owners = (BroadsheetApp, MainScreen, AddFeedScreen, ConfirmScreen, HelpScreen, NoteScreen)
+    owners = (
+        BroadsheetApp,
+        MainScreen,
+        AddFeedScreen,
+        ConfirmScreen,
+        HelpScreen,
+        NoteScreen,
+        RulesScreen,
+        ArticleList,
+    )
     known = {b.id for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
     return sorted(set(keys) - known)
 
@@ -180,13 +191,15 @@ class BroadsheetApp(App[int]):
         return rows
 
     def _all_bindings(self) -> Iterable[tuple[str, Binding]]:
+        from .widgets.article_list import ArticleList
+
         keymap = self._keymap
-        for owner in (MainScreen, BroadsheetApp):
+        for owner in (MainScreen, ArticleList, BroadsheetApp):
             for binding in owner.BINDINGS:
                 assert isinstance(binding, Binding)
                 if binding.id and binding.id in keymap:
                     binding = binding.with_key(keymap[binding.id])
-                target = "app" if owner is BroadsheetApp else "screen"
+                target = {BroadsheetApp: "app", ArticleList: "articles"}.get(owner, "screen")
                 yield target, binding
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -194,11 +207,25 @@ class BroadsheetApp(App[int]):
         for target, binding in self._all_bindings():
             if binding.id in ("down", "up", "top", "bottom", "quit", "back"):
                 continue
+            if target == "articles":
+                continue  # they act on the list's own rows: keys, not palette entries
             area = "Feeds" if "feed" in (binding.id or "") else "Reader"
             yield SystemCommand(
                 f"{area}: {binding.description}",
                 f"Key: {binding.key}",
                 self._runner(f"{target}.{binding.action}"),
+            )
+        if isinstance(screen, MainScreen):
+            older = screen.older_unread
+            yield SystemCommand(
+                f"Articles: mark unread older than 7 days read ({older})",
+                "One action; u undoes it",
+                self._runner("screen.mark_older_than"),
+            )
+            yield SystemCommand(
+                "Articles: show or leave out the articles rules hid",
+                "Hidden articles are kept",
+                self._runner("screen.show_hidden"),
             )
 
     def _runner(self, action: str) -> Callable[[], object]:

@@ -14,6 +14,7 @@ hands them on to its event loop.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from .selection import Selection
 T = TypeVar("T")
 ErrorCallback = Callable[[str], None]
 
+OLDER_THAN_DAYS = 7
+"""The age the palette's "mark older than" entry uses."""
 PAGE_SIZE = 200
 """Articles one list page brings."""
 _TO_END_STEP = 2000
@@ -51,6 +54,10 @@ class Listing:
 
     feeds: list[Feed]
     counts: Counts
+    saved: list[tuple[str, str, int]] = field(default_factory=list)
+    """Saved searches as (name, query, unread count)."""
+    older_unread: int = 0
+    """Unread articles older than a week (the palette offers to mark them read)."""
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -75,6 +82,8 @@ class ArticlePage:
     """No more pages after these."""
     notes: dict[int, str] = field(default_factory=dict)
     """Bookmark notes by article id (the Bookmarked view)."""
+    sources: dict[int, int] = field(default_factory=dict)
+    """How many articles each story of these articles has, by story id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +93,8 @@ class Opening:
     article: Article
     cached: tuple[str, str | None] | None
     """(page text, fetch error) from an earlier fetch of its page."""
+    versions: tuple[Article, ...] = ()
+    """Every article of its story, oldest first (none when it is in no story)."""
 
 
 @dataclass(eq=False)
@@ -94,6 +105,17 @@ class _Write:
     """Article ids marked read on opening (merged while waiting)."""
     state: bool = False
     """Saves remembered reader state only."""
+    with_story: bool = False
+    """The opened articles' stories are marked read with them."""
+
+
+def _with_versions(store: Store, article_ids: list[int]) -> list[int]:
+    """The articles and every other version of their stories."""
+    found = list(article_ids)
+    for article_id in article_ids:
+        if (story := store.story_of(article_id)) is not None:
+            found += store.story_article_ids(story)
+    return list(dict.fromkeys(found))
 
 
 class Library:
@@ -131,8 +153,26 @@ class Library:
 
     def listing(self) -> Listing:
         def query(store: Store) -> Listing:
+            from .core.errors import BroadsheetError
+            from .core.query import parse_query
+            from .core.saved import counts
+
             total, unread, bookmarked = store.counts()
-            return Listing(store.feeds(), Counts(total, unread, bookmarked))
+            saved = []
+            for search in store.saved_searches():
+                try:
+                    saved.append(
+                        (search.name, search.query, counts(store, parse_query(search.query))[0])
+                    )
+                except BroadsheetError:
+                    saved.append((search.name, search.query, 0))
+            week_ago = int(time.time()) - OLDER_THAN_DAYS * 86400
+            return Listing(
+                store.feeds(),
+                Counts(total, unread, bookmarked),
+                saved,
+                len(store.unread_older_than(week_ago)),
+            )
 
         return self.read(query)
 
@@ -156,12 +196,19 @@ class Library:
             )
             articles += more
             exhausted = len(more) < _TO_END_STEP
-        return ArticlePage(request, articles, exhausted)
+        stories = {a.story for a in articles if a.story is not None}
+        sources = self.read(lambda store: store.story_sizes(stories)) if stories else {}
+        return ArticlePage(request, articles, exhausted, sources=sources)
 
     def opening(self, article_id: int) -> Opening:
-        return self.read(
-            lambda store: Opening(store.article(article_id), store.cached_text(article_id))
-        )
+        def query(store: Store) -> Opening:
+            article = store.article(article_id)
+            versions: tuple[Article, ...] = ()
+            if article.story is not None:
+                versions = tuple(store.article(i) for i in store.story_article_ids(article.story))
+            return Opening(article, store.cached_text(article_id), versions)
+
+        return self.read(query)
 
     # -- writes ----------------------------------------------------------------
 
@@ -179,16 +226,21 @@ class Library:
         """
         self._enqueue(_Write(run, then))  # type: ignore[arg-type]
 
-    def opened(self, article_id: int) -> None:
-        """Mark an article read because it was opened; merges with the opening before."""
+    def opened(self, article_id: int, *, with_story: bool = False) -> None:
+        """Mark an article read because it was opened (``with_story``: and the other
+        versions of its story); merges with the opening before."""
         with self._changed:
             # The place being remembered touches no article: look past it.
             last = next((w for w in reversed(self._writes) if not w.state), None)
-            if last is not None and last.opened is not None:
+            if last is not None and last.opened is not None and last.with_story == with_story:
                 last.opened.append(article_id)
                 return
             ids = [article_id]
-            self._enqueue_locked(_Write(lambda store: store.set_read(ids), opened=ids))
+
+            def run(store: Store) -> None:
+                store.set_read(_with_versions(store, ids) if with_story else ids)
+
+            self._enqueue_locked(_Write(run, opened=ids, with_story=with_story))
 
     def remember(self, key: str, value: str) -> None:
         """Keep a piece of reader state (the selection, the theme); the latest value wins."""

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from .core.models import RefreshProgress
     from .core.reading import Reading
     from .core.report import RefreshReport
+    from .core.stories.summary import StorySummary
     from .library import ArticlePage, Listing
     from .selection import Selection
 
@@ -39,6 +40,18 @@ class ArticleLoaded(Message):
     """The article with its clean text, summary and quotes."""
     loading_page: bool = False
     """The feed gives a teaser: the full text is being fetched from the article's page."""
+    versions: tuple = ()
+    """Every article of its story (``Article``s, oldest first); empty when in none."""
+
+
+@dataclass
+class StoryLoaded(Message):
+    """The summary of every version of the opened article's story."""
+
+    article_id: int
+    """The article opened when it was asked for."""
+    summary: StorySummary
+    sources: int
 
 
 @dataclass

@@ -6,14 +6,19 @@ and the page's fetch run off Textual's loop (a thread, the background loop).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .core.config import Config
 from .core.errors import BroadsheetError
 from .core.fulltext import CacheEntry, fetch_page_text, resolve_text, wants_page
+from .core.models import Article
 from .core.reading import Reading, reading_of
 from .library import Library, Opening
+
+if TYPE_CHECKING:
+    from .core.stories.summary import StorySummary
 
 
 def first_reading(opening: Opening, config: Config) -> tuple[Reading, str | None]:
@@ -38,6 +43,20 @@ def page_reading(opening: Opening, fetched: CacheEntry, config: Config) -> Readi
     """The article with its page's text, or its feed's when the page had less."""
     resolved, _ = resolve_text(opening.article, config, fetched)
     return reading_of(opening.article, resolved)
+
+
+def story_summary(library: Library, versions: Sequence[Article], config: Config) -> StorySummary:
+    """One summary of every version of a story (no page fetched), quotes listed once
+    with the versions that carry them. Blocks; run it in a thread."""
+    from .core.stories.summary import Version, summarize_story
+
+    made = []
+    for version in versions:
+        reading = first_reading(library.opening(version.id), config)[0]
+        made.append(
+            Version(version.id, version.feed_url, version.title, reading.text, reading.quotes)
+        )
+    return summarize_story(made)
 
 
 def save_articles(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .core.models import Feed
 from .core.store import ArticleFilter
 from .core.textsafe import one_line
 
-KINDS = ("all", "unread", "bookmarked", "feed", "tag", "search")
+KINDS = ("all", "unread", "bookmarked", "feed", "tag", "search", "saved")
 VIRTUAL_TITLES = {"all": "All articles", "unread": "Unread", "bookmarked": "Bookmarked"}
 
 
@@ -23,7 +23,13 @@ class Selection:
     feed_id: int | None = None
     """For ``feed``."""
     text: str = ""
-    """The tag, or the search query."""
+    """The tag, the search query, or the saved search's name."""
+    query: str = ""
+    """A saved search's query."""
+    unread_only: bool = False
+    """Only the unread articles of it (the per-feed unread filter)."""
+    with_hidden: bool = False
+    """Also the articles rules hid."""
 
     @classmethod
     def feed(cls, feed_id: int) -> Selection:
@@ -38,6 +44,10 @@ class Selection:
         return cls("search", text=query)
 
     @classmethod
+    def saved(cls, name: str, query: str) -> Selection:
+        return cls("saved", text=name, query=query)
+
+    @classmethod
     def parse(cls, key: str | None) -> Selection | None:
         """The selection a saved key (``unread``, ``feed:3``, ``tag:news``) names, if any.
 
@@ -49,7 +59,7 @@ class Selection:
         if kind == "feed":
             number = value.partition("@")[0]
             return cls.feed(int(number)) if number.isdigit() else None
-        if kind in ("tag", "search") and value:
+        if kind in ("tag", "search", "saved") and value:
             return cls(kind, text=value)
         return None
 
@@ -57,13 +67,24 @@ class Selection:
     def key(self) -> str:
         if self.kind == "feed":
             return f"feed:{self.feed_id}"
-        if self.kind in ("tag", "search"):
+        if self.kind in ("tag", "search", "saved"):
             return f"{self.kind}:{self.text}"
         return self.kind
 
     @property
     def filter(self) -> ArticleFilter:
         """The store query for these articles."""
+        which = self._filter()
+        if self.unread_only:
+            which = replace(which, unread=True)
+        return replace(which, hidden=True) if self.with_hidden else which
+
+    def _filter(self) -> ArticleFilter:
+        if self.kind == "saved":
+            # Until the feed list brings the query, nothing: a saved key names only.
+            return (
+                ArticleFilter(search=self.query) if self.query else ArticleFilter(ids=frozenset())
+            )
         if self.kind == "unread":
             return ArticleFilter(unread=True)
         if self.kind == "bookmarked":
@@ -88,6 +109,14 @@ class Selection:
 
     def title(self, feeds: Mapping[int, Feed]) -> str:
         """The articles pane's title."""
+        title = self._title(feeds)
+        if self.unread_only:
+            title += " (unread only)"
+        return title + " (with hidden)" if self.with_hidden else title
+
+    def _title(self, feeds: Mapping[int, Feed]) -> str:
+        if self.kind == "saved":
+            return f"Saved: {self.text}"
         if self.kind in VIRTUAL_TITLES:
             return VIRTUAL_TITLES[self.kind]
         if self.kind == "feed":

@@ -27,8 +27,9 @@ from ..messages import (
     FeedsLoaded,
     RefreshFinished,
     RefreshProgressed,
+    StoryLoaded,
 )
-from ..opening import fetch_page, first_reading, page_reading, save_articles
+from ..opening import fetch_page, first_reading, page_reading, save_articles, story_summary
 from ..selection import ALL, Selection
 from ..widgets.article_list import ArticleList
 from ..widgets.feed_info import FeedInfo
@@ -52,6 +53,8 @@ class LoadingScreen(Screen[None]):
     """A refresh runs: the bar shows, r and R are dimmed."""
     opened: int | None = None
     """The article last opened: what the reading pane shows or is about to."""
+    older_unread: int = 0
+    """Unread articles older than a week, as the last feed listing counted them."""
 
     @work(thread=True, exclusive=True, group="feeds", exit_on_error=False)
     def load_feeds(self, select: Selection | None = None) -> None:
@@ -73,14 +76,18 @@ class LoadingScreen(Screen[None]):
         library, config = self.app.library, self.app.config
         opening = await asyncio.to_thread(library.opening, article_id)
         reading, page = await asyncio.to_thread(first_reading, opening, config)
-        self.post_message(ArticleLoaded(reading, loading_page=page is not None))
+        versions = opening.versions
+        self.post_message(ArticleLoaded(reading, loading_page=page is not None, versions=versions))
+        if len(versions) > 1:
+            summary = await asyncio.to_thread(story_summary, library, versions, config)
+            self.post_message(StoryLoaded(article_id, summary, len(versions)))
         if page is None:
             return
         fetched = await self.app.background.run(fetch_page(page, config))
         text, error = fetched
         library.write(lambda store: store.cache_text(article_id, text, error=error))
         reading = await asyncio.to_thread(page_reading, opening, fetched, config)
-        self.post_message(ArticleLoaded(reading))
+        self.post_message(ArticleLoaded(reading, versions=versions))
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def run_refresh(self, feed_url: str | None, *, force: bool) -> None:
@@ -130,6 +137,7 @@ class LoadingScreen(Screen[None]):
     # -- what they found ---------------------------------------------------------
 
     def on_feeds_loaded(self, message: FeedsLoaded) -> None:
+        self.older_unread = message.listing.older_unread
         feed_list = self.query_one(FeedList)
         feed_list.show_feeds(message.listing, select=message.select)
         selection = feed_list.selection or ALL
@@ -148,7 +156,13 @@ class LoadingScreen(Screen[None]):
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         if message.reading.article.id == self.opened:  # not one the user has left
-            self.query_one(ReadingPane).show(message.reading, loading_page=message.loading_page)
+            self.query_one(ReadingPane).show(
+                message.reading, loading_page=message.loading_page, versions=message.versions
+            )
+
+    def on_story_loaded(self, message: StoryLoaded) -> None:
+        if message.article_id == self.opened:
+            self.query_one(ReadingPane).show_story(message.summary, message.sources)
 
     def on_refresh_progressed(self, message: RefreshProgressed) -> None:
         self.query_one(RefreshBar).show_progress(message.progress)

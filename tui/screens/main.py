@@ -8,6 +8,8 @@ messages; writes go to the library's writer, in the order the keys were pressed.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -17,6 +19,7 @@ from textual.containers import Vertical
 from textual.events import Resize
 from textual.widgets import Footer, Input, OptionList
 
+from ..library import OLDER_THAN_DAYS
 from ..selection import ALL, Selection
 from ..widgets.article_list import ArticleList
 from ..widgets.feed_info import FeedInfo
@@ -31,6 +34,7 @@ from .loaders import LoadingScreen
 from .note import NoteScreen
 
 if TYPE_CHECKING:
+    from ..core.store import Store, Undone
     from ..core.update import FoundFeed
 
 NARROW_WIDTH = 100
@@ -53,6 +57,13 @@ class MainScreen(LoadingScreen):
         Binding("p", "previous_unread", "Prev unread", show=False, id="previous_unread"),
         Binding("m", "toggle_read", "Read/unread", show=False, id="toggle_read"),
         Binding("A", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
+        Binding("u", "undo", "Undo mass action", show=False, id="undo"),
+        Binding(
+            "right_square_bracket", "next_version", "Next version", show=False, id="next_version"
+        ),
+        Binding("U", "unread_only", "Only unread here", show=False, id="unread_only"),
+        Binding("F", "hide_read_feeds", "Hide read feeds", show=False, id="hide_read_feeds"),
+        Binding("K", "rules", "Rules", show=False, id="rules"),
         Binding("b", "toggle_bookmark", "Bookmark", id="bookmark"),
         Binding("B", "edit_note", "Note", show=False, id="bookmark_note"),
         Binding("s", "save_article", "Save", show=False, id="save_article"),
@@ -158,8 +169,10 @@ class MainScreen(LoadingScreen):
     def open_article(self, index: int) -> None:
         article_list = self.query_one(ArticleList)
         article_list.highlighted = index
-        if not article_list.articles[index].read:
-            self.app.library.opened(article_list.articles[index].id)
+        article = article_list.articles[index]
+        together = self.app.config.stories.mark_read_together and article.story is not None
+        if not article.read or together:
+            self.app.library.opened(article.id, with_story=together)
         self.opened = article_list.update_article(index, read=True).id
         self.load_article(self.opened)
         if self.has_class("narrow"):
@@ -212,6 +225,8 @@ class MainScreen(LoadingScreen):
 
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
+        if self.query_one(ArticleList).clear_marks():
+            return
         if search.display:
             search.display = False
             self.focus_pane("articles")
@@ -229,11 +244,33 @@ class MainScreen(LoadingScreen):
     # -- articles ----------------------------------------------------------------
 
     def action_toggle_read(self) -> None:
-        if (article := self.query_one(ArticleList).toggle("read")) is not None:
+        article_list = self.query_one(ArticleList)
+        if marked := article_list.marked_articles():
+            # On marked rows: all read, or all unread when every one was read already.
+            read = not all(a.read for a in marked)
+            ids = {a.id for a in marked}
+            label = f"mark {len(ids)} articles {'read' if read else 'unread'}"
+            self._mass(lambda store: store.mark_read_undoably(ids, label, read=read))
+            article_list.set_read(ids, read)
+            article_list.clear_marks()
+            return
+        if (article := article_list.toggle("read")) is not None:
             self.app.library.write(lambda store: store.set_read([article.id], article.read))
 
     def action_toggle_bookmark(self) -> None:
-        if (article := self.query_one(ArticleList).toggle("bookmarked")) is not None:
+        article_list = self.query_one(ArticleList)
+        if marked := article_list.marked_articles():
+            ids = [a.id for a in marked]
+
+            def bookmark(store: Store) -> None:
+                for article_id in ids:
+                    store.set_bookmark(article_id, True)
+
+            self.app.library.write(bookmark, then=lambda _: self.call_later(self.reload))
+            self.notify(f"Bookmarked {len(ids)} articles.", timeout=2)
+            article_list.clear_marks()
+            return
+        if (article := article_list.toggle("bookmarked")) is not None:
             self.app.library.write(lambda store: store.set_bookmark(article.id, article.bookmarked))
             self.notify("Bookmarked." if article.bookmarked else "Bookmark removed.", timeout=2)
 
@@ -265,7 +302,12 @@ class MainScreen(LoadingScreen):
         )
 
     def action_save_article(self) -> None:
-        if (article := self.query_one(ArticleList).current) is None:
+        article_list = self.query_one(ArticleList)
+        if marked := article_list.marked_articles():
+            self.save_articles([a.id for a in marked])
+            article_list.clear_marks()
+            return
+        if (article := article_list.current) is None:
             self.notify("Select an article to save.", severity="warning", timeout=3)
         else:
             self.save_articles([article.id])
@@ -282,12 +324,80 @@ class MainScreen(LoadingScreen):
         self.app.open_url(link)
 
     def action_mark_all_read(self) -> None:
+        """A: every article of the selected feed or view read (or only the marked rows);
+        u undoes it."""
+        article_list = self.query_one(ArticleList)
+        if marked := article_list.marked_articles():
+            ids = {a.id for a in marked}
+            label = f"mark {len(ids)} articles read"
+            self._mass(lambda store: store.mark_read_undoably(ids, label))
+            article_list.clear_marks()
+            return
+        selection = self.query_one(FeedList).selection or ALL
+        which, label = selection.filter, f"mark all read in {selection.key}"
+        self._mass(lambda store: store.mark_all_read_undoably(which, label))
+
+    def _mass(self, run: Callable[[Store], int]) -> None:
         def done(changed: int) -> None:  # on the writer thread: hand it to the loop
-            self.call_later(self.notify, f"Marked {changed} articles read.", timeout=2)
+            message = f"Marked {changed} articles read. u undoes it."
+            self.call_later(self.notify, message, timeout=3)
             self.call_later(self.reload)
 
-        which = (self.query_one(FeedList).selection or ALL).filter
-        self.app.library.write(lambda store: store.mark_all_read(which), then=done)
+        self.app.library.write(run, then=done)
+
+    def action_undo(self) -> None:
+        """u: put back what the last mass action changed, exactly."""
+
+        def done(undone: Undone) -> None:
+            message = f"Undid {undone.label}: {undone.articles} articles as they were."
+            self.call_later(self.notify, message, timeout=3)
+            self.call_later(self.reload)
+
+        self.app.library.write(lambda store: store.undo_last(), then=done)
+
+    def action_unread_only(self) -> None:
+        """U: only the unread articles of this feed or view, or all of them again."""
+        selection = self.query_one(ArticleList).selection or ALL
+        self.show_selection(replace(selection, unread_only=not selection.unread_only))
+
+    def action_show_hidden(self) -> None:
+        """Also list the articles rules hid, or stop."""
+        selection = self.query_one(ArticleList).selection or ALL
+        self.show_selection(replace(selection, with_hidden=not selection.with_hidden))
+
+    def action_hide_read_feeds(self) -> None:
+        """F: leave the feeds with nothing unread out of the feed list, or show them."""
+        hidden = self.query_one(FeedList).toggle_hide_read()
+        self.notify(
+            "Feeds with nothing unread hidden." if hidden else "Every feed shown.", timeout=2
+        )
+
+    def action_mark_older_than(self, days: int = OLDER_THAN_DAYS) -> None:
+        """Every unread article older than ``days`` read, as one undoable action."""
+        before = int(self.app.clock().timestamp()) - days * 86400
+
+        def run(store: Store) -> int:
+            label = f"mark older than {days}d read"
+            return store.mark_read_undoably(store.unread_older_than(before), label)
+
+        self._mass(run)
+
+    def action_rules(self) -> None:
+        """K: the rules, from the archive and the settings file."""
+        from ..core.rules import load_rules
+        from .rules import RulesScreen
+
+        configured = self.app.config.rules
+        self.ask(lambda store: load_rules(store, configured), RulesScreen, lambda _: None)
+
+    def action_next_version(self) -> None:
+        """]: open the next version of the story in the reading pane (another feed's)."""
+        if (article_id := self.query_one(ReadingPane).next_version()) is None:
+            self.notify("This article is in no story with other sources.", timeout=3)
+            return
+        self.opened = article_id
+        self.app.library.opened(article_id)
+        self.load_article(article_id)
 
     # -- feeds -------------------------------------------------------------------
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -44,15 +46,30 @@ def relative_date(when: datetime | None, now: datetime) -> str:
     return when.astimezone().strftime("%Y-%m-%d")
 
 
-def article_prompt(article: Article, *, show_feed: bool, now: datetime, note: str = "") -> Text:
-    """One line: unread dot, bookmark star, title, then feed and age dimmed, then a note."""
+def article_prompt(
+    article: Article,
+    *,
+    show_feed: bool,
+    now: datetime,
+    note: str = "",
+    sources: int = 0,
+    marked: bool = False,
+) -> Text:
+    """One line: unread dot, bookmark star, how many other sources carry the story
+    ("+2"), title, then feed, age and reading time dimmed, then a note. A marked row's
+    title is reversed."""
     prompt = Text(no_wrap=True, overflow="ellipsis")
     prompt.append("●" if not article.read else " ", style="bold")
     prompt.append("★ " if article.bookmarked else "  ", style="bold")
-    prompt.append(one_line(article.title) or "(untitled)", style="" if article.read else "bold")
+    if sources > 1:  # before the title, so a long one cannot push it out of sight
+        prompt.append(f"+{sources - 1} ", style="bold italic")
+    style = ("" if article.read else "bold") + (" reverse" if marked else "")
+    prompt.append(one_line(article.title) or "(untitled)", style=style.strip())
     details = [relative_date(article.published or article.first_seen, now)]
     if show_feed:
         details.insert(0, one_line(article.feed_title))
+    if article.words:
+        details.append(f"{article.reading_minutes} min")
     prompt.append("  " + " · ".join(d for d in details if d), style="dim")
     if note:  # on a line of its own, so a long title cannot push it out of sight
         prompt.append("\n     ✎ ", style="dim")
@@ -61,7 +78,17 @@ def article_prompt(article: Article, *, show_feed: bool, now: datetime, note: st
 
 
 class ArticleList(RowList):
-    """The articles of one selection, a page at a time; pages are asked for by message."""
+    """The articles of one selection, a page at a time; pages are asked for by message.
+
+    A story (the same event from several feeds) is listed once, at its newest version,
+    with how many sources carry it. Rows can be marked (space, or v and move) for m, b,
+    s and A to act on all of them.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_mark", "Mark row", show=False, id="toggle_mark"),
+        Binding("v", "mark_range", "Mark range", show=False, id="mark_range"),
+    ]
 
     PAGE_SIZE = PAGE_SIZE
     """How many articles one store query brings."""
@@ -115,6 +142,13 @@ class ArticleList(RowList):
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self.notes: dict[int, str] = {}
         """Bookmark notes by article id, when known (the Bookmarked view loads them)."""
+        self.sources: dict[int, int] = {}
+        """How many articles each listed story has, by story id."""
+        self.marked: set[int] = set()
+        """Ids of the rows marked for a mass action."""
+        self.anchor: int | None = None
+        """Where ``v`` started a range (rows from it to the cursor are marked)."""
+        self._before_range: set[int] = set()
 
     @property
     def key(self) -> str | None:
@@ -124,7 +158,14 @@ class ArticleList(RowList):
         selection = self.selection
         note = self.notes.get(article.id, "") if article.bookmarked else ""
         show_feed = selection.shows_feed if selection else True
-        prompt = article_prompt(article, show_feed=show_feed, now=self.clock(), note=note)
+        prompt = article_prompt(
+            article,
+            show_feed=show_feed,
+            now=self.clock(),
+            note=note,
+            sources=self.sources.get(article.story, 0) if article.story is not None else 0,
+            marked=article.id in self.marked,
+        )
         if selection is not None and (words := selection.search_words):
             prompt.highlight_words(words, "reverse", case_sensitive=False)
         return prompt
@@ -140,6 +181,7 @@ class ArticleList(RowList):
         self.selection = selection
         self.articles = []
         self.exhausted = False
+        self.clear_marks(redraw=False)
         self.clear_options()
         return self._ask(PageRequest(selection, keep=keep))
 
@@ -177,9 +219,19 @@ class ArticleList(RowList):
         if not append:
             self.articles = []
             self.clear_options()
-        self.articles.extend(page.articles)
+        self.sources.update(page.sources)
+        # A story is listed once, at its newest version (lists are newest first).
+        shown = {a.story for a in self.articles if a.story is not None}
+        fresh = []
+        for article in page.articles:
+            if article.story is not None and self.sources.get(article.story, 0) > 1:
+                if article.story in shown:
+                    continue
+                shown.add(article.story)
+            fresh.append(article)
+        self.articles.extend(fresh)
         self.exhausted = page.exhausted
-        self.add_options(Option(self._prompt(a), id=f"article-{a.id}") for a in page.articles)
+        self.add_options(Option(self._prompt(a), id=f"article-{a.id}") for a in fresh)
         if request.to_end and self.articles:
             self.highlighted = len(self.articles) - 1
         elif not append:
@@ -237,12 +289,68 @@ class ArticleList(RowList):
             self.notes[article_id] = note
             self.update_article(index, bookmarked=True)
 
+    # -- marking rows for mass actions ----------------------------------------------
+
+    def action_toggle_mark(self) -> None:
+        """space: mark or unmark the row under the cursor, and move on."""
+        if (article := self.current) is None:
+            return
+        self.anchor = None
+        self.marked ^= {article.id}
+        self._redraw(self.highlighted)
+        self.action_cursor_down()
+
+    def action_mark_range(self) -> None:
+        """v: start marking from here (moving marks every row passed), or stop."""
+        if self.anchor is not None or self.highlighted is None:
+            self.anchor = None
+            return
+        self.anchor = self.highlighted
+        self._before_range = set(self.marked)
+        self._mark_to(self.highlighted)
+
+    def _mark_to(self, index: int | None) -> None:
+        if self.anchor is None or index is None:
+            return
+        low, high = sorted((self.anchor, index))
+        wanted = self._before_range | {self.articles[i].id for i in range(low, high + 1)}
+        changed = self.marked ^ wanted
+        self.marked = wanted
+        for i, article in enumerate(self.articles):
+            if article.id in changed:
+                self._redraw(i)
+
+    def marked_articles(self) -> list[Article]:
+        """The marked rows, in list order."""
+        return [a for a in self.articles if a.id in self.marked]
+
+    def clear_marks(self, *, redraw: bool = True) -> bool:
+        """Unmark every row; False if none was marked."""
+        had = bool(self.marked)
+        ids, self.marked, self.anchor = self.marked, set(), None
+        if redraw:
+            for i, article in enumerate(self.articles):
+                if article.id in ids:
+                    self._redraw(i)
+        return had
+
+    def _redraw(self, index: int | None) -> None:
+        if index is not None and 0 <= index < len(self.articles):
+            self.replace_option_prompt_at_index(index, self._prompt(self.articles[index]))
+
+    def set_read(self, article_ids: set[int], read: bool) -> None:
+        """Show these articles as read (or unread), where listed."""
+        for i, article in enumerate(self.articles):
+            if article.id in article_ids and article.read != read:
+                self.update_article(i, read=read)
+
     # -- what happened -------------------------------------------------------------
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         index = event.option_index
+        self._mark_to(index)
         near_end = index >= len(self.articles) - self.NEAR_END
         if near_end and self.pending is None and not self.exhausted and self.selection:
             request = self._ask(PageRequest(self.selection, self._end))

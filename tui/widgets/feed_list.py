@@ -74,6 +74,8 @@ class FeedList(RowList):
         self.feeds: dict[int, Feed] = {}
         """The subscriptions by id, as last shown."""
         self._listing: Listing | None = None
+        self.hide_read = False
+        """Feeds with nothing unread are left out (the one selected stays)."""
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)
@@ -114,6 +116,13 @@ class FeedList(RowList):
                 _count_prompt("Bookmarked", counts.bookmarked), BOOKMARKED, BOOKMARKED.key
             ),
         ]
+        for name, query, unread in listing.saved:
+            saved = Selection.saved(name, query)
+            prompt = _count_prompt(f"⌕ {one_line(name)}", unread, style="italic")
+            options.append(SelectionOption(prompt, saved, saved.key))
+        if self.hide_read:
+            keep = wanted.partition("@")[0] if wanted else None
+            feeds = [f for f in feeds if f.unread or Selection.feed(f.id).key == keep]
 
         def feed_option(feed: Feed, tag: str | None) -> SelectionOption:
             selection = Selection.feed(feed.id)
@@ -133,6 +142,13 @@ class FeedList(RowList):
             options += [feed_option(feed, tag) for feed in members]
         self.set_options(options)
         self.highlighted = self._index_of(wanted) if wanted else 0
+
+    def toggle_hide_read(self) -> bool:
+        """Leave out (or show again) the feeds with nothing unread; the new setting."""
+        self.hide_read = not self.hide_read
+        if self._listing is not None:
+            self.show_feeds(self._listing)
+        return self.hide_read
 
     def _index_of(self, wanted: str) -> int:
         ids = [option.id for option in self.options]

@@ -13,11 +13,13 @@ from textual.widgets import Static
 
 from ..core.models import Article, Quote, Summary
 from ..core.reading import Reading
+from ..core.stories.summary import StoryQuote, StorySummary
 from ..core.textsafe import one_line
 
 
 def render_header(article: Article) -> Text:
-    """Title, feed, author, date and link, built as Text: feed text never becomes markup."""
+    """Title, feed, author, date, reading time and link, built as Text: feed text never
+    becomes markup."""
     header = Text()
     header.append(one_line(article.title) or "(untitled)", style="bold")
     header.append("\n")
@@ -27,11 +29,33 @@ def render_header(article: Article) -> Text:
     when = article.published or article.first_seen
     if when:
         meta.append(when.astimezone().strftime("%a %d %b %Y %H:%M"))
+    if article.words:
+        meta.append(f"{article.reading_minutes} min read")
     header.append(" · ".join(meta), style="dim")
     if article.link:
         header.append("\n")
         header.append(one_line(article.link), style="dim underline")
     return header
+
+
+def render_versions(article: Article, versions: Sequence[Article]) -> Text:
+    """The story's other versions: feed, title and time of each (] opens the next)."""
+    listing = Text()
+    others = [v for v in versions if v.id != article.id]
+    listing.append(
+        f"Also from {len(others)} other source{'s' if len(others) != 1 else ''}", style="bold"
+    )
+    listing.append("  (] opens the next)\n", style="dim")
+    for version in versions:
+        when = version.published or version.first_seen
+        mark = "▸ " if version.id == article.id else "  "
+        listing.append(mark + one_line(version.feed_title), style="bold" if mark.strip() else "")
+        listing.append(" · " + (one_line(version.title) or "(untitled)"))
+        if when:
+            listing.append(" · " + when.astimezone().strftime("%a %d %b %H:%M"), style="dim")
+        listing.append("\n")
+    listing.rstrip()
+    return listing
 
 
 def render_body(
@@ -55,10 +79,10 @@ def render_body(
     return body
 
 
-def render_summary(summary: Summary) -> Text:
+def render_summary(summary: Summary | StorySummary, heading: str = "Summary") -> Text:
     """The gist: the summary's sentences in article order."""
     box = Text()
-    box.append("Summary\n", style="bold")
+    box.append(heading + "\n", style="bold")
     for sentence in summary.sentences:
         box.append("• ", style="bold")
         # A sentence from a list item already starts with its own bullet.
@@ -91,6 +115,23 @@ def render_quotes(quotes: Sequence[Quote], *, limit: int = 12) -> Text:
     return listing
 
 
+def render_story_quotes(quotes: Sequence[StoryQuote], *, limit: int = 12) -> Text:
+    """Each quotation of a story once, with how many of its sources carry it."""
+    listing = Text()
+    listing.append("Quotes\n", style="bold")
+    for quote in quotes[:limit]:
+        speaker = short_speaker(quote.speaker) if quote.speaker else "unattributed"
+        words = one_line(quote.text)
+        if len(words) > 160:
+            words = words[:159] + "…"
+        listing.append(f"{speaker}: ", style="bold")
+        listing.append(f"“{words}”", style="italic")
+        count = len(quote.articles)
+        listing.append(f"  {count} source{'s' if count != 1 else ''}\n", style="dim")
+    listing.rstrip()
+    return listing
+
+
 class ReadingPane(VerticalScroll, can_focus=True):
     """Scrollable article view; summary and quotes fill their slots when available."""
 
@@ -102,11 +143,14 @@ class ReadingPane(VerticalScroll, can_focus=True):
     highlight_summary: bool = False
     """Whether the summary's sentences are also marked in the article text."""
     _reading: Reading | None = None
+    versions: tuple[Article, ...] = ()
+    """The story of the article shown: every version, oldest first (or none)."""
 
     def compose(self) -> ComposeResult:
         yield Static(
             Text("Select an article and press Enter to read it.", style="dim"), id="article-header"
         )
+        yield Static(id="article-versions")
         yield Static(id="article-summary")
         yield Static(id="article-quotes")
         yield Static(id="article-body")
@@ -114,15 +158,24 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self.query_one("#article-summary").display = False
         self.query_one("#article-quotes").display = False
+        self.query_one("#article-versions").display = False
         self.watch(self.app, "theme", self._theme_changed, init=False)
 
     def _theme_changed(self, _theme: str) -> None:
         # The text keeps the styles it was drawn with; draw it again in the new theme's.
         self.call_after_refresh(self._render_text)
 
-    def show(self, reading: Reading, *, loading_page: bool = False) -> None:
-        """Show an article; shown again with its page's text, it keeps the scroll."""
+    def show(
+        self, reading: Reading, *, loading_page: bool = False, versions: Sequence[Article] = ()
+    ) -> None:
+        """Show an article (and the other versions of its story); shown again with its
+        page's text, it keeps the scroll."""
         header = render_header(reading.article)
+        self.versions = tuple(versions)
+        versions_box = self.query_one("#article-versions", Static)
+        listed = render_versions(reading.article, versions) if len(versions) > 1 else Text()
+        versions_box.display = bool(listed.plain)
+        versions_box.update(listed)
         if reading.source == "page":
             header.append("\nfull text from the article's page", style="dim italic")
         elif loading_page:
@@ -140,7 +193,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
         listing = render_quotes(reading.quotes) if reading.quotes else Text()
         quote_list.update(listing)
         self.plain_text = "\n\n".join(
-            part for part in (header.plain, summary.plain, listing.plain, reading.text) if part
+            part
+            for part in (header.plain, listed.plain, summary.plain, listing.plain, reading.text)
+            if part
         )
         self.query_one("#article-header", Static).update(header)
         same = self._reading is not None and self._reading.article.id == reading.article.id
@@ -148,6 +203,27 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._render_text()
         if not same:
             self.scroll_home(animate=False)
+
+    def show_story(self, summary: StorySummary, sources: int) -> None:
+        """Put the story's summary (from all its versions) and its quotes, each listed
+        once with the sources carrying it, in place of the article's own."""
+        if self._reading is None or not summary.sentences:
+            return
+        box = render_summary(summary, f"Summary of {sources} sources")
+        self.query_one("#article-summary", Static).update(box)
+        self.query_one("#article-summary").display = True
+        if summary.quotes:
+            self.query_one("#article-quotes", Static).update(render_story_quotes(summary.quotes))
+            self.query_one("#article-quotes").display = True
+
+    def next_version(self) -> int | None:
+        """The id of the story's version after the one shown (round to the first)."""
+        if self._reading is None or len(self.versions) < 2:
+            return None
+        ids = [v.id for v in self.versions]
+        current = self._reading.article.id
+        at = ids.index(current) if current in ids else -1
+        return ids[(at + 1) % len(ids)]
 
     def set_highlight_summary(self, on: bool) -> None:
         """Mark (or stop marking) the summary's sentences in the text, keeping the scroll."""
@@ -173,9 +249,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def show_message(self, message: str) -> None:
         """A line in place of an article; the last article's summary and quotes go too."""
         self._reading = None
+        self.versions = ()
         self.plain_text = message
         self.query_one("#article-header", Static).update(Text(message, style="dim"))
-        for slot in ("#article-summary", "#article-quotes", "#article-body"):
+        for slot in ("#article-versions", "#article-summary", "#article-quotes", "#article-body"):
             self.query_one(slot, Static).update("")
+        self.query_one("#article-versions").display = False
         self.query_one("#article-summary").display = False
         self.query_one("#article-quotes").display = False

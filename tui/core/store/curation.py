@@ -226,6 +226,21 @@ class CurationMixin(StoreBase):
             return changed
 
     @writes
+    def mark_all_read_undoably(self, which: object, label: str) -> int:
+        """Mark every unread article a filter selects read, as an undoable mass action."""
+        from .articles import _filter_clauses
+
+        clauses, params = _filter_clauses(which)  # type: ignore[arg-type]
+        clauses.append("a.read = 0")
+        ids = [
+            row[0]
+            for row in self._db.execute(
+                f"SELECT a.id FROM articles a WHERE {' AND '.join(clauses)}", params
+            )
+        ]
+        return self.mark_read_undoably(ids, label) if ids else 0
+
+    @writes
     def undo_last(self) -> Undone:
         """Put back the read and hidden state of every article the last mass action
         touched, as it was before; forget that action."""

@@ -121,6 +121,23 @@ class StoriesMixin(StoreBase):
         return row[0] if row else None
 
     @reads
+    def story_sizes(self, story_ids: Iterable[int]) -> dict[int, int]:
+        """Story id -> how many articles it has, for the given stories."""
+        ids = sorted(set(story_ids))
+        sizes: dict[int, int] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sizes.update(
+                self._db.execute(
+                    f"""SELECT story_id, count(*) FROM story_members
+                        WHERE story_id IN ({marks}) GROUP BY story_id""",
+                    chunk,
+                ).fetchall()
+            )
+        return sizes
+
+    @reads
     def story_article_ids(self, story_id: int) -> list[int]:
         """The articles of a story, oldest first."""
         return [
