@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import Quote
-from ..summarize.learned import choose, select, words_of
+from ..summarize.learned import choose, content_terms, select, words_of
 from ..summarize.units import article_units
 
 PROPOSED = 4
@@ -71,6 +71,12 @@ def summarize_story(versions: Sequence[Version], count: int = 3) -> StorySummary
         )
         # Carried by more versions first; among equals, what each version put first.
         scores.append(support / max(1, len(versions) - 1) + 0.5 / (1 + position))
+    # Two outlets say one thing in other words ("Police are treating the fire as
+    # suspicious" / "Police said they were treating the fire as suspicious"): word
+    # trigrams miss it, so a proposal sharing most content words with a better one goes.
+    keep = _distinct([p[2] for p in proposals], scores)
+    proposals = [proposals[i] for i in keep]
+    scores = [scores[i] for i in keep]
     chosen = select([p[2] for p in proposals], scores, count)
     chosen.sort(key=lambda i: (proposals[i][0], proposals[i][1]))
     return StorySummary(
@@ -81,6 +87,24 @@ def summarize_story(versions: Sequence[Version], count: int = 3) -> StorySummary
 
 
 _WORDS = re.compile(r"\w+")
+SAME_POINT = 0.6
+"""Share of the shorter sentence's content words that makes two sentences one point."""
+
+
+def _distinct(sentences: Sequence[str], scores: Sequence[float]) -> list[int]:
+    """Indices of the sentences left when each gives way to a better-scored one that
+    makes the same point, in their original order."""
+    kept: list[int] = []
+    seen: list[set[str]] = []
+    for index in sorted(range(len(sentences)), key=lambda i: -scores[i]):
+        terms = set(content_terms(words_of(sentences[index])))
+        if any(
+            len(terms & other) >= SAME_POINT * min(len(terms), len(other)) > 0 for other in seen
+        ):
+            continue
+        kept.append(index)
+        seen.append(terms)
+    return sorted(kept)
 
 
 def story_quotes(versions: Sequence[Version]) -> tuple[StoryQuote, ...]:
