@@ -117,3 +117,13 @@ def test_a_story_summary_takes_no_repeats_and_lists_each_quote_once_with_its_sou
     assert len(quoted) == 1
     assert list(quoted[0].articles) == [v.id for v in versions if said in v.text]
     assert len(quoted[0].feeds) == len({v.feed for v in versions if said in v.text})
+
+
+def test_short_items_that_differ_by_a_number_are_not_one_story_but_copies_are():
+    items = [
+        Doc(n, f"Synced story {n}", f"<p>Body of synced story {n}. It has words enough.</p>", 0)
+        for n in range(1, 4)
+    ]
+    assert group(items) == {}
+    copy = Doc(9, items[0].title, items[0].body, 3600)
+    assert group([items[0], copy]) == {1: 1, 9: 1}

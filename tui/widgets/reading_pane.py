@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -13,7 +13,9 @@ from textual.widgets import Static
 
 from ..core.models import Article, Quote, Summary
 from ..core.reading import Reading
-from ..core.stories.summary import StoryQuote, StorySummary
+
+if TYPE_CHECKING:  # not at start-up: the story summary brings NumPy and the scorer
+    from ..core.stories.summary import StoryQuote, StorySummary
 from ..core.textsafe import one_line
 
 

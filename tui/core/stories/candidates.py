@@ -87,12 +87,12 @@ def _ranks(sizes: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) - offsets
 
 
-def agreement(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-    """For each pair, the share of buckets (filled in either) where both agree: an
-    estimate of how much of their wording they share."""
+def agreement(signatures: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair, the share of buckets (filled in either) where both agree, an
+    estimate of how much of their wording they share, and how many buckets that is."""
     if not len(pairs):
-        return np.zeros(0)
+        return np.zeros(0), np.zeros(0, np.int64)
     a, b = signatures[pairs[:, 0]], signatures[pairs[:, 1]]
-    same = (a == b) & (a != EMPTY)
-    filled = (a != EMPTY) | (b != EMPTY)
-    return same.sum(axis=1) / np.maximum(filled.sum(axis=1), 1)
+    same = ((a == b) & (a != EMPTY)).sum(axis=1)
+    filled = ((a != EMPTY) | (b != EMPTY)).sum(axis=1)
+    return same / np.maximum(filled, 1), same

@@ -32,6 +32,9 @@ class Thresholds:
     tuning half is grouped without a mistake from 0.42 to 0.50; this is the middle)."""
     window_hours: float = 72.0
     """Articles further apart than this are never one story."""
+    min_shared: int = 5
+    """Buckets two texts that are not copies must agree in: two short items that
+    differ by a number ("Story 1", "Story 2") share a large part of very little."""
 
 
 def likeness(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -45,15 +48,23 @@ def likeness(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def same_story(
     agreement: np.ndarray,
+    shared: np.ndarray,
     titles: np.ndarray,
     leads: np.ndarray,
     hours_apart: np.ndarray,
     limits: Thresholds,
 ) -> np.ndarray:
-    """The decision for each candidate pair: its signature agreement, the Dice
-    likeness of its headlines and of its leads, and how far apart in time it is."""
+    """The decision for each candidate pair: its signature agreement (a share, and how
+    many buckets), the Dice likeness of its headlines and of its leads, and how far
+    apart in time it is."""
     alike = (titles + leads) / 2
-    return (hours_apart <= limits.window_hours) & (
-        (agreement >= limits.same_text)
-        | ((agreement >= limits.shared_text) & (agreement + alike >= limits.confirm))
+    copies = agreement >= 1.0
+    enough = copies | (shared >= limits.min_shared)
+    return (
+        (hours_apart <= limits.window_hours)
+        & enough
+        & (
+            (agreement >= limits.same_text)
+            | ((agreement >= limits.shared_text) & (agreement + alike >= limits.confirm))
+        )
     )

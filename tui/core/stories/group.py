@@ -70,8 +70,10 @@ def matching_pairs(
     if not len(pairs):
         return []
     first, second = pairs[:, 0], pairs[:, 1]
+    share, shared = agreement(sketched.signatures, pairs)
     same = same_story(
-        agreement(sketched.signatures, pairs),
+        share,
+        shared,
         likeness(sketched.titles[first], sketched.titles[second]),
         likeness(sketched.leads[first], sketched.leads[second]),
         np.abs(sketched.times[first] - sketched.times[second]) / 3600,
