@@ -63,3 +63,28 @@ def test_stories_in_plain_text_name_the_sources_and_a_bad_duration_is_one_line(c
     bad = cli("stories", "--since", "soon")
     assert bad.code == 1
     assert bad.stderr.count("\n") == 1 and "--since" in bad.stderr
+
+
+def test_the_digest_shows_each_story_once_with_every_feed_that_carried_it(cli, outlets, tmp_path):
+    for url in outlets.values():
+        cli("add", url)
+    target = tmp_path / "digest.json"
+    result = cli("digest", "--since", "30d", "--format", "json", "--to", str(target))
+    assert result.code == 0, result.stderr
+    digest = __import__("json").loads(target.read_text("utf-8"))
+    by_link = {v.link: v for v in SET}
+    ferry = [
+        s
+        for s in digest["stories"]
+        if {by_link[v["link"]].event for v in s["versions"]} == {"ferry-vote"}
+    ]
+    assert len(ferry) == 1 and len(ferry[0]["articles"]) == 3
+    assert len(ferry[0]["feeds"]) == 3 and ferry[0]["summary"]
+    in_stories = {a for s in digest["stories"] for a in s["articles"]}
+    listed = [a["id"] for f in digest["feeds"] for a in f["articles"]]
+    assert not in_stories & set(listed)  # each article once
+    assert len(in_stories) + len(listed) == digest["count"]
+    markdown = tmp_path / "digest.md"
+    assert cli("digest", "--since", "30d", "--to", str(markdown)).code == 0
+    text = markdown.read_text("utf-8")
+    assert "## Stories" in text and "3 versions from" in text

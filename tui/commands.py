@@ -369,10 +369,8 @@ def cmd_digest(ctx: Context, args: argparse.Namespace) -> int:
     articles = list(ctx.store.iter_articles(which))
     if not articles:
         raise BroadsheetError(f"no articles in the last {args.since} match; nothing to write")
-    items = [
-        export_item(ctx.store, read_article(ctx.store, a.id, ctx.config, fetch=False), ctx.config)
-        for a in articles
-    ]
+    readings = [read_article(ctx.store, a.id, ctx.config, fetch=False) for a in articles]
+    items = [export_item(ctx.store, reading, ctx.config) for reading in readings]
     target = Path(args.to).expanduser() if args.to else ctx.config.export_dir
     if not args.to:
         target.mkdir(parents=True, exist_ok=True)
@@ -382,6 +380,7 @@ def cmd_digest(ctx: Context, args: argparse.Namespace) -> int:
         fmt=args.format,
         title=f"Broadsheet digest: the last {args.since}",
         generated=now,
+        stories=story_commands.digest_stories(readings, items),
     )
     print(f"{path} ({len(items)} articles)")
     return 0

@@ -87,6 +87,40 @@ def cmd_stories(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def digest_stories(readings: list[Any], items: list[Any]) -> list[Any]:
+    """The digest's stories: articles of one story among ``readings`` (two or more),
+    each with one summary of them all; ``items`` are the readings' export items."""
+    from .core.export import DigestStory
+    from .core.stories.summary import Version, summarize_story
+
+    by_story: dict[int, list[tuple[Any, Any]]] = {}
+    for reading, item in zip(readings, items, strict=True):
+        if reading.article.story is not None:
+            by_story.setdefault(reading.article.story, []).append((reading, item))
+    stories = []
+    for members in by_story.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda m: (m[0].article.sort_time, m[0].article.id))
+        versions = [
+            Version(r.article.id, r.article.feed_url, r.article.title, r.text, r.quotes)
+            for r, _ in members
+        ]
+        summary = summarize_story(versions)
+        feed_names = {r.article.feed_url: r.article.feed_title for r, _ in members}
+        stories.append(
+            DigestStory(
+                members[0][0].article.title,
+                [item for _, item in members],
+                summary.sentences,
+                [(q.text, q.speaker, [feed_names[f] for f in q.feeds]) for q in summary.quotes],
+            )
+        )
+    # Newest story first, as the feeds' articles are listed.
+    stories.sort(key=lambda s: -max(i.article.sort_time for i in s.items))
+    return stories
+
+
 def story_json(story: Story) -> dict[str, Any]:
     from .core.textsafe import one_line, strip_controls
     from .output import iso

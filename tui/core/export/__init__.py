@@ -27,6 +27,7 @@ from .files import (
 )
 from .render import (
     FORMATS,
+    DigestStory,
     ExportItem,
     export_format,
     parse_front_matter,
@@ -41,6 +42,7 @@ __all__ = [
     "FORMATS",
     "MAX_FILENAME",
     "OVERWRITE_MODES",
+    "DigestStory",
     "ExportError",
     "ExportItem",
     "digest_filename",
@@ -121,8 +123,9 @@ def write_digest(
     title: str = "Broadsheet digest",
     generated: datetime | None = None,
     overwrite: str = "replace",
+    stories: Sequence[DigestStory] = (),
 ) -> Path:
-    """Write a digest and return its path.
+    """Write a digest (its ``stories`` first) and return its path.
 
     ``target`` is a file, or an existing folder (then the file is named by
     ``digest_filename`` and never replaces anything). ``overwrite="replace"`` replaces
@@ -133,7 +136,7 @@ def write_digest(
     if overwrite not in ("replace", "suffix"):
         raise ExportError(f"unknown overwrite mode {overwrite!r} (use replace or suffix)")
     generated = to_utc(generated) or datetime.now(UTC).replace(microsecond=0)
-    text = render_digest(items, fmt=fmt, title=title, generated=generated)
+    text = render_digest(items, fmt=fmt, title=title, generated=generated, stories=stories)
     target = Path(target).expanduser()
     if os.path.isdir(target):
         folder, name, overwrite = target, digest_filename(generated, fmt), "suffix"

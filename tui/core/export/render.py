@@ -395,15 +395,82 @@ def _group_by_feed(items: Sequence[ExportItem]) -> list[list[ExportItem]]:
     return [sorted(groups[key], key=_newest_first_key) for key in sorted(groups)]
 
 
-def render_digest(items: Sequence[ExportItem], *, fmt: str, title: str, generated: datetime) -> str:
-    """Many articles in one document, grouped by feed, each with summary and quotes.
+@dataclass(frozen=True, slots=True)
+class DigestStory:
+    """Articles of several feeds about one event, shown once in a digest."""
+
+    title: str
+    items: Sequence[ExportItem]
+    """Its versions, oldest first."""
+    sentences: Sequence[str] = ()
+    """One summary drawn from every version."""
+    quotes: Sequence[tuple[str, str | None, Sequence[str]]] = ()
+    """(words, speaker, names of the feeds that carry it), each quotation once."""
+
+
+def _story_feeds(story: DigestStory) -> list[str]:
+    return _unique(_feed_name(item.article) for item in story.items)
+
+
+def _story_markdown(story: DigestStory) -> list[str]:
+    feeds = _story_feeds(story)
+    parts = [
+        f"### {_heading(safe_line(story.title) or '(untitled)')}",
+        f"*{len(story.items)} versions from {', '.join(_md(f) for f in feeds)}*",
+    ]
+    if story.sentences:
+        parts.append(_md_paragraphs(" ".join(safe_line(s) for s in story.sentences)))
+    quotes = [
+        f"> “{_md(safe_line(text))}” — {_md(safe_line(speaker)) if speaker else 'unattributed'}"
+        f" ({', '.join(_md(safe_line(f)) for f in carriers)})"
+        for text, speaker, carriers in story.quotes
+        if safe_line(text)
+    ]
+    if quotes:
+        parts.append("\n".join(quotes))
+    versions = []
+    for item in story.items:
+        article = item.article
+        link = _web_link(article.link)
+        name = f"[{_md(_title(article))}]({link})" if link else _md(_title(article))
+        versions.append(f"- {name} · {_md(_feed_name(article))} · {_human_time(article.published)}")
+    parts.append("\n".join(versions))
+    return parts
+
+
+def _story_json(story: DigestStory) -> dict[str, Any]:
+    return {
+        "title": safe_line(story.title),
+        "articles": [int(item.article.id) for item in story.items],
+        "feeds": _story_feeds(story),
+        "summary": [safe_line(s) for s in story.sentences],
+        "quotes": [
+            {"text": safe_line(t), "speaker": safe_line(p) or None, "feeds": list(c)}
+            for t, p, c in story.quotes
+        ],
+        "versions": [_article_json(item, with_saved=False) for item in story.items],
+    }
+
+
+def render_digest(
+    items: Sequence[ExportItem],
+    *,
+    fmt: str,
+    title: str,
+    generated: datetime,
+    stories: Sequence[DigestStory] = (),
+) -> str:
+    """Many articles in one document: the stories first (each event once, with every
+    feed that carried it), then the other articles grouped by feed, each with summary
+    and quotes.
 
     Full text is left out of digests; per-article ``saved`` times too (``generated``
     stands for them), so a digest depends only on its arguments.
     """
     fmt = export_format(fmt)
     title = safe_line(title) or "Broadsheet digest"
-    groups = _group_by_feed(items)
+    in_stories = {int(item.article.id) for story in stories for item in story.items}
+    groups = _group_by_feed([item for item in items if int(item.article.id) not in in_stories])
     feeds = [_feed_name(group[0].article) for group in groups]
     if fmt == "json":
         return _json_document(
@@ -411,6 +478,7 @@ def render_digest(items: Sequence[ExportItem], *, fmt: str, title: str, generate
                 "title": title,
                 "generated": _iso(generated),
                 "count": len(items),
+                "stories": [_story_json(story) for story in stories],
                 "feeds": [
                     {
                         "feed": _feed_name(group[0].article),
@@ -440,6 +508,10 @@ def render_digest(items: Sequence[ExportItem], *, fmt: str, title: str, generate
         f"# {_heading(title)}",
         summary_line,
     ]
+    if stories:
+        parts.append("## Stories")
+        for story in stories:
+            parts.extend(_story_markdown(story))
     for group in groups:
         parts.append(f"## {_heading(_feed_name(group[0].article))}")
         for item in group:
