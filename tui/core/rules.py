@@ -78,11 +78,21 @@ def match(store: Store, rules: Sequence[Rule], after_id: int = 0) -> Outcome:
     outcome = Outcome({rule.id: [] for rule in rules})
     if not rules:
         return outcome
-    heads = store.rule_heads(after_id)
+    everything: list[RuleRow] | None = None
     plain_text: dict[int, str] = {}
     searched: dict[str, set[int]] = {}
     for rule in rules:
-        candidates = heads
+        # A word the query needs narrows it to the index's matches before any row is
+        # read: a saved search for a word in a big archive reads a few rows, not all.
+        words = next((t.fts() for t in rule.query.terms if not t.negated and t.fts()), None)
+        if words is not None:
+            if words not in searched:
+                searched[words] = store.search_ids(words, after_id)
+            candidates = store.rule_heads(after_id, ids=searched[words])
+        else:
+            if everything is None:
+                everything = store.rule_heads(after_id)
+            candidates = everything
         for term in rule.query.terms:
             if not candidates:
                 break

@@ -81,15 +81,22 @@ class CurationMixin(StoreBase):
         return StoredRule(*row)
 
     @reads
-    def rule_heads(self, after_id: int = 0) -> list[RuleRow]:
-        """What rules read first of every article above ``after_id`` (no body)."""
-        rows = self._db.execute(
-            """SELECT a.id, a.title, a.author, f.url,
-                      COALESCE(f.user_title, NULLIF(f.title, ''), f.url), ''
-               FROM articles a JOIN feeds f ON f.id = a.feed_id
-               WHERE a.id > ? ORDER BY a.id""",
-            (after_id,),
-        ).fetchall()
+    def rule_heads(self, after_id: int = 0, *, ids: Iterable[int] | None = None) -> list[RuleRow]:
+        """What rules read first (no body) of every article above ``after_id``, or of
+        the ``ids`` among them, oldest first."""
+        query = """SELECT a.id, a.title, a.author, f.url,
+                          COALESCE(f.user_title, NULLIF(f.title, ''), f.url), ''
+                   FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id > ?"""
+        if ids is None:
+            rows = self._db.execute(query + " ORDER BY a.id", (after_id,)).fetchall()
+        else:
+            wanted = sorted(ids)
+            rows = []
+            for chunk in _chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                rows += self._db.execute(
+                    query + f" AND a.id IN ({marks}) ORDER BY a.id", (after_id, *chunk)
+                ).fetchall()
         return [RuleRow(*row) for row in rows]
 
     @reads
