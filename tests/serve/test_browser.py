@@ -119,6 +119,7 @@ COVERED_BY_WALK = {
     "bookmark_note", "save_article", "save_bookmarks", "open_link", "mark_summary",
     "refresh_feed", "refresh_all", "add_feed", "remove_feed", "search", "back", "help",
     "narrower", "wider", "quit", "cycle_theme",
+    "undo", "next_version", "unread_only", "hide_read_feeds", "rules",
 }  # fmt: skip
 
 
@@ -223,6 +224,25 @@ def test_every_key_in_help_works(
     # A marks everything in the view read.
     tab.shows_after("A", "articles read.")
     assert not [a for a in broadsheet_json(serve_config, data_dir, "articles") if not a["read"]]
+
+    # u undoes it exactly (the articles read before stay read); A again for what follows.
+    tab.shows_after("u", "Undid")
+    wait_until(
+        lambda: [a for a in broadsheet_json(serve_config, data_dir, "articles") if not a["read"]],
+        "u made the articles A marked unread again",
+    )
+    assert read(harbour)  # it was read before A
+    tab.shows_after("A", "articles read.")
+
+    # U keeps only the unread articles here; F hides the feeds with nothing unread;
+    # K lists the rules; ] opens the next version of a story (these articles are in none).
+    tab.shows_after("U", "(unread only)")
+    tab.press("U")
+    tab.shows_after("F", "Feeds with nothing unread hidden.")
+    tab.shows_after("F", "Every feed shown.")
+    tab.shows_after("K", "No rules yet")
+    tab.step("Escape")
+    tab.shows_after("]", "in no story")
 
     # r / R: refresh the selected feed, then every feed.
     path = "/" + news.rsplit("/", 1)[1]
