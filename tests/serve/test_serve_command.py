@@ -242,3 +242,35 @@ async def test_stopping_leaves_no_process_behind_even_with_tabs_refreshing(
     assert stopped_in < 15
     with sqlite3.connect(data_dir / "broadsheet.sqlite3") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+async def test_behind_a_tls_proxy_the_page_uses_the_public_address(data_dir, serve_config):
+    """What a proxy in front sees: the page points at wss://, the cookie is Secure, and
+    the websocket must come from the public origin (the proxy passes Origin on)."""
+    import aiohttp
+    from aiohttp.test_utils import unused_port
+
+    public, port = "https://news.example.net", unused_port()
+    command = serve_command(serve_config, "--public-url", public + "/", "--port", str(port))
+    running = await asyncio.to_thread(start_serve, command, serve_env(data_dir))
+    try:
+        assert running.url.startswith(public + "/?token=")
+        token = running.token
+        direct = f"http://127.0.0.1:{port}"
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{direct}/?token={token}") as response:
+                page = await response.text()
+                cookie = response.headers["Set-Cookie"]
+            assert "wss://news.example.net/ws" in page
+            assert "secure" in cookie.lower()
+            for origin, expected in ((public, 101), (direct, 403)):
+                headers = {"Origin": origin, "Cookie": cookie.split(";")[0]}
+                try:
+                    ws = await session.ws_connect(f"{direct}/ws", headers=headers)
+                except aiohttp.WSServerHandshakeError as refused:
+                    assert refused.status == expected == 403
+                else:
+                    assert expected == 101
+                    await ws.close()
+    finally:
+        assert await asyncio.to_thread(running.stop) == 0
