@@ -90,7 +90,7 @@ def test_a_new_user_opens_the_printed_address(
     assert feed_server.count(path=path) > asked
 
     # b bookmarks the article under the cursor; the CLI sees it at once.
-    tab.press("Tab")
+    tab.step("Tab")
     tab.shows_after("b", "Bookmarked.")
     bookmarks = broadsheet_json(serve_config, data_dir, "bookmarks")
     assert [b["title"] for b in bookmarks] == ["Loopback News item 1"]
@@ -313,7 +313,7 @@ def test_two_tabs_and_a_terminal_at_once_keep_the_archive_whole(
     second.open(served.url)
     for tab in (first, second):
         tab.wait_for("Loopback News item 1")
-        tab.press("Tab")
+        tab.step("Tab")
     # Each tab bookmarks its own article while the terminal reads and writes too.
     terminal = subprocess.Popen(
         [sys.executable, "-m", "tui", "--config", str(serve_config), "bookmark", "3"],
