@@ -127,3 +127,16 @@ def test_short_items_that_differ_by_a_number_are_not_one_story_but_copies_are():
     assert group(items) == {}
     copy = Doc(9, items[0].title, items[0].body, 3600)
     assert group([items[0], copy]) == {1: 1, 9: 1}
+
+
+def test_new_articles_find_the_same_candidates_as_a_full_pass():
+    rng = random.Random(11)
+    vocabulary = [f"w{n}" for n in range(800)]
+    texts = [" ".join(rng.choices(vocabulary, k=120)) for _ in range(300)]
+    texts += [" ".join(t.split()[10:]) for t in rng.sample(texts, 60)]  # rewrites, later
+    found = signatures(texts)[0]
+    every = {tuple(p) for p in candidate_pairs(found).tolist()}
+    for new_from in (50, 299, 330):
+        meeting = {tuple(p) for p in candidate_pairs(found, new_from=new_from).tolist()}
+        assert meeting == {p for p in every if p[1] >= new_from}
+    assert len(every) >= 60

@@ -61,13 +61,30 @@ class StoriesMixin(StoreBase):
         return [PendingArticle(*row) for row in rows]
 
     @reads
-    def sketches_between(self, start: int, end: int) -> list[StoredSketch]:
-        rows = self._db.execute(
-            """SELECT article_id, time, signature, title_words, lead_words
-               FROM story_sketches WHERE time BETWEEN ? AND ? ORDER BY article_id""",
-            (start, end),
+    def signatures_between(self, start: int, end: int, upto: int) -> list[tuple[int, int, bytes]]:
+        """(article id, time, signature) of the sketched articles up to ``upto`` whose
+        time is between ``start`` and ``end``."""
+        return self._db.execute(
+            """SELECT article_id, time, signature FROM story_sketches
+               WHERE time BETWEEN ? AND ? AND article_id <= ? ORDER BY article_id""",
+            (start, end, upto),
         ).fetchall()
-        return [StoredSketch(*row) for row in rows]
+
+    @reads
+    def sketch_words(self, article_ids: Iterable[int]) -> dict[int, tuple[bytes, bytes]]:
+        """Article id -> (headline words, lead words) as kept with its sketch."""
+        ids = list(article_ids)
+        found: dict[int, tuple[bytes, bytes]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for article, title, lead in self._db.execute(
+                f"SELECT article_id, title_words, lead_words FROM story_sketches "
+                f"WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                found[article] = (title, lead)
+        return found
 
     @reads
     def story_members(self, article_ids: Iterable[int]) -> dict[int, int]:

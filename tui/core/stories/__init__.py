@@ -18,7 +18,7 @@ import numpy as np
 from ..store import Store, StoredSketch
 from .confirm import LEAD_WORDS, TITLE_WORDS, Thresholds
 from .group import Doc, Sketched, connected, group, matching_pairs
-from .shingles import SIGNATURE
+from .shingles import EMPTY, SIGNATURE
 
 __all__ = ["Doc", "GroupingReport", "Thresholds", "group", "update_stories"]
 
@@ -56,10 +56,19 @@ def update_stories(
         return GroupingReport(0, 0, 0)
     new = Sketched.of([Doc(p.id, p.title, p.body, p.time) for p in pending])
     window = int(limits.window_hours * 3600)
-    stored = store.sketches_between(int(new.times.min()) - window, int(new.times.max()) + window)
-    old = _from_stored([s for s in stored if s.article_id <= upto])
+    start, end = int(new.times.min()) - window, int(new.times.max()) + window
+    old = _from_signatures(store.signatures_between(start, end, upto))
     both = old.extend(new)
-    pairs = matching_pairs(both, limits, new_from=len(old))
+
+    def words_for(indices: np.ndarray) -> None:
+        # Only the older articles in a candidate pair: most of the window is in none.
+        found = store.sketch_words(both.ids[i] for i in indices.tolist())
+        for index in indices.tolist():
+            title, lead = found[both.ids[index]]
+            both.titles[index] = np.frombuffer(title, np.uint64)
+            both.leads[index] = np.frombuffer(lead, np.uint64)
+
+    pairs = matching_pairs(both, limits, new_from=len(old), words_for=words_for)
     known = store.story_members({a for pair in pairs for a in pair})
     members = connected(pairs, known)
     changed = {a: s for a, s in members.items() if known.get(a) != s}
@@ -68,16 +77,16 @@ def update_stories(
     return GroupingReport(len(new), len(old), joined)
 
 
-def _from_stored(rows: list[StoredSketch]) -> Sketched:
-    def matrix(blobs: list[bytes], width: int) -> np.ndarray:
-        return np.frombuffer(b"".join(blobs), np.uint64).reshape(len(blobs), width)
-
+def _from_signatures(rows: list[tuple[int, int, bytes]]) -> Sketched:
+    """Older articles with their signatures; headline and lead rows stay empty until
+    a candidate pair asks for them."""
+    count = len(rows)
     return Sketched(
-        [r.article_id for r in rows],
-        np.array([r.time for r in rows], dtype=np.int64),
-        matrix([r.signature for r in rows], SIGNATURE),
-        matrix([r.title_words for r in rows], TITLE_WORDS),
-        matrix([r.lead_words for r in rows], LEAD_WORDS),
+        [row[0] for row in rows],
+        np.array([row[1] for row in rows], dtype=np.int64),
+        np.frombuffer(b"".join(row[2] for row in rows), np.uint64).reshape(count, SIGNATURE),
+        np.full((count, TITLE_WORDS), EMPTY, dtype=np.uint64),
+        np.full((count, LEAD_WORDS), EMPTY, dtype=np.uint64),
     )
 
 

@@ -14,6 +14,8 @@ from .shingles import EMPTY
 MIN_SHARED = 2
 """Buckets two articles must agree in to be compared at all."""
 _BITMAP_BITS = 22
+_OFFSETS = np.arange(256, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+"""Added to a bucket's values to make its keys (wrapping is intended)."""
 MAX_SHARING = 40
 """A key shared by more articles than this pairs none of them."""
 
@@ -24,32 +26,11 @@ def candidate_pairs(
     """``(m, 2)`` array of article indices ``i < j`` that agree in at least
     ``min_shared`` buckets, where ``j >= new_from`` (pairs among older articles were
     found before)."""
-    count, width = signatures.shape
-    values = signatures.reshape(-1)
-    rows = np.repeat(np.arange(count, dtype=np.int64), width)
-    used = values != EMPTY
-    # The bucket is in the key: equal values in different buckets are no agreement.
-    with np.errstate(over="ignore"):
-        keys = values[used] + np.tile(np.arange(width, dtype=np.uint64), count)[used] * np.uint64(
-            0x9E3779B97F4A7C15
-        )
-    rows = rows[used]
+    count = len(signatures)
     if new_from:
-        # Only keys some new article has can pair it: drop the other old entries before
-        # sorting (500 new among 10,000: 670,000 keys to sort become ~35,000).
-        fresh = rows >= new_from
-        wanted = np.sort(keys[fresh])
-        if not len(wanted):
-            return np.zeros((0, 2), np.int64)
-        # A bitmap of the wanted keys' low bits first: exact look-ups for its hits only.
-        bitmap = np.zeros(1 << _BITMAP_BITS, dtype=bool)
-        low = np.uint64((1 << _BITMAP_BITS) - 1)
-        bitmap[wanted & low] = True
-        maybe = np.flatnonzero(bitmap[keys & low] & ~fresh)
-        at = np.searchsorted(wanted, keys[maybe]).clip(max=len(wanted) - 1)
-        keep = fresh
-        keep[maybe[wanted[at] == keys[maybe]]] = True
-        keys, rows = keys[keep], rows[keep]
+        keys, rows = _meeting_new(signatures, new_from)
+    else:
+        keys, rows = _keys(signatures, 0)
     order = np.argsort(keys)
     keys, rows = keys[order], rows[order]
     if len(keys) < 2:
@@ -76,6 +57,42 @@ def candidate_pairs(
     codes, shared = np.unique(codes, return_counts=True)
     codes = codes[shared >= min_shared]
     return np.stack((codes // count, codes % count), axis=1)
+
+
+def _keys(signatures: np.ndarray, first_row: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every filled bucket as a (key, row) entry; the bucket is in the key, so equal
+    values in different buckets are no agreement."""
+    count, width = signatures.shape
+    with np.errstate(over="ignore"):
+        keys = (signatures + _OFFSETS[:width]).reshape(-1)
+    rows = np.repeat(np.arange(first_row, first_row + count, dtype=np.int64), width)
+    filled = signatures.reshape(-1) != EMPTY
+    return keys[filled], rows[filled]
+
+
+def _meeting_new(signatures: np.ndarray, new_from: int) -> tuple[np.ndarray, np.ndarray]:
+    """The new articles' entries, and the old ones' that share a key with one of them:
+    only those can make a new pair (500 new among 10,000: 35,000 entries to sort,
+    not 670,000). The old matrix is tested in place against a bitmap of the new keys'
+    low bits, and only its hits are looked up exactly."""
+    old, new = signatures[:new_from], signatures[new_from:]
+    keys, rows = _keys(new, new_from)
+    wanted = np.sort(keys)
+    if not len(wanted):
+        return keys, rows
+    low = np.uint64((1 << _BITMAP_BITS) - 1)
+    bitmap = np.zeros(1 << _BITMAP_BITS, dtype=bool)
+    bitmap[wanted & low] = True
+    with np.errstate(over="ignore"):
+        old_keys = old + _OFFSETS[: old.shape[1]]
+    hit_rows, hit_columns = np.nonzero(bitmap[old_keys & low])
+    found = old_keys[hit_rows, hit_columns]
+    at = np.searchsorted(wanted, found).clip(max=len(wanted) - 1)
+    same = (wanted[at] == found) & (old[hit_rows, hit_columns] != EMPTY)
+    return (
+        np.concatenate((found[same], keys)),
+        np.concatenate((hit_rows[same].astype(np.int64), rows)),
+    )
 
 
 def _ranks(sizes: np.ndarray) -> np.ndarray:

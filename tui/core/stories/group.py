@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,14 +61,22 @@ class Sketched:
 
 
 def matching_pairs(
-    sketched: Sketched, limits: Thresholds | None = None, *, new_from: int = 0
+    sketched: Sketched,
+    limits: Thresholds | None = None,
+    *,
+    new_from: int = 0,
+    words_for: Callable[[np.ndarray], None] | None = None,
 ) -> list[tuple[int, int]]:
     """Article ids of the pairs that are one story, among pairs with an article at index
-    ``new_from`` or later."""
+    ``new_from`` or later. ``words_for(indices)`` is told which older articles' headline
+    and lead words the confirmation needs, before it reads them."""
     limits = limits or Thresholds()
     pairs = candidate_pairs(sketched.signatures, new_from=new_from)
     if not len(pairs):
         return []
+    if words_for is not None:
+        involved = np.unique(pairs)
+        words_for(involved[involved < new_from])
     first, second = pairs[:, 0], pairs[:, 1]
     share, shared = agreement(sketched.signatures, pairs)
     same = same_story(
