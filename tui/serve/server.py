@@ -185,7 +185,9 @@ async def _run(server: ReaderServer, address: Address, url: str) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+        # Not on Windows: there Ctrl+C arrives as KeyboardInterrupt, and `main` says so.
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
     print(url, flush=True)
     # textual-serve copies a reader's stderr to sys.stdout when it ends: stdout stays
     # the one line that scripts read.
