@@ -5,7 +5,8 @@
 Builds (once) a synthetic archive as startup.py does, starts ``broadsheet serve
 --port 0`` on it and opens the printed address in Debian's Chromium (Playwright, with
 the browser tests' flags). Each run is a fresh tab, timed from the page's request to
-the first screen that lists articles (read from the websocket, as the tests do).
+the first screen that lists articles (read from the websocket, as the tests do); the
+same from a bare websocket client, without a browser, shows the reader's own share.
 Then ``--tabs`` tabs are opened at once and each reader process's memory is read
 from /proc: RSS and PSS (shared pages split between the processes that map them),
 with and without its helper processes (multiprocessing's fork server and resource
@@ -58,6 +59,25 @@ def first_screen(context, served) -> dict[str, float]:
     first_bytes = tab.first_frame_at - started
     tab.page.close()
     return {"first_bytes_s": first_bytes, "first_screen_s": shown}
+
+
+def websocket_only(served) -> float:
+    """Seconds from opening a tab's websocket to its first screen, without a browser:
+    the reader's own share (its start and first draw), apart from the page and the
+    browser's drawing, which on this machine share the same two cores."""
+    import asyncio
+
+    from tests.serve.conftest import Tab
+
+    async def one() -> float:
+        started = time.perf_counter()
+        async with Tab(served, width=140, height=38) as tab:
+            await tab.wait_for(FIRST_TITLE, timeout=120)
+            return time.perf_counter() - started
+
+    while children_of(served.process.pid):
+        time.sleep(0.05)
+    return asyncio.run(one())
 
 
 def tabs_memory(context, served, count: int) -> list[dict[str, float]]:
@@ -116,6 +136,7 @@ def main() -> None:
             runs = [first_screen(context, served) for _ in range(args.runs)]
             server, *memory = tabs_memory(context, served, args.tabs)
             context.close()
+        reader_only = [websocket_only(served) for _ in range(args.runs)]
     finally:
         served.stop()
 
@@ -130,6 +151,7 @@ def main() -> None:
         "first_screen_range_s": [min(r["first_screen_s"] for r in runs),
                                  max(r["first_screen_s"] for r in runs)],
         "first_bytes_s": median("first_bytes_s", runs),
+        "websocket_to_first_screen_s": statistics.median(reader_only),
         "tabs": len(memory),
         "reader_rss_mb": median("reader_rss_mb", memory),
         "reader_pss_mb": median("reader_pss_mb", memory),
@@ -140,7 +162,9 @@ def main() -> None:
     print(
         f"first request to first screen {summary['first_screen_s']:.2f} s (median of "
         f"{args.runs}, {summary['first_screen_range_s'][0]:.2f}-"
-        f"{summary['first_screen_range_s'][1]:.2f}; first bytes {summary['first_bytes_s']:.2f} s); "
+        f"{summary['first_screen_range_s'][1]:.2f}; first bytes {summary['first_bytes_s']:.2f} s; "
+        f"without a browser, websocket to first screen "
+        f"{summary['websocket_to_first_screen_s']:.2f} s); "
         f"per tab with {len(memory)} open: reader {summary['reader_rss_mb']:.0f} MB RSS "
         f"({summary['reader_pss_mb']:.0f} MB PSS), with its helpers "
         f"{summary['with_helpers_rss_mb']:.0f} MB RSS "
