@@ -123,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_opml = command("export-opml", "write subscriptions as OPML (stdout by default)")
     export_opml.add_argument("file", metavar="FILE", nargs="?")
 
+    from .check_commands import add_parsers as add_check_parsers
     from .serve.cli import add_parser as add_serve_parser
     from .story_commands import add_curation_parsers
     from .story_commands import add_parsers as add_story_parsers
@@ -132,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_story_parsers(command)
     add_serve_parser(command)
     add_curation_parsers(command)
+    add_check_parsers(command)
     return parser
 
 
@@ -206,6 +208,10 @@ def run_app(config: object) -> int:
 
     app = BroadsheetApp(config)  # type: ignore[arg-type]
     app.run()
+    if app.failure:
+        from .output import error
+
+        error(app.failure)
     return app.return_code or 0
 
 

@@ -15,9 +15,11 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from .background import Background
 from .core.config import Config
+from .core.errors import BroadsheetError
 from .core.textsafe import one_line
 from .library import Library
 from .resources import stylesheet
@@ -92,6 +94,8 @@ class BroadsheetApp(App[int]):
         self.clock = clock or (lambda: datetime.now(UTC))
         """Now, as the UI shows ages ("5m"); tests fix it so snapshots stay stable."""
         self.saved = SavedState()
+        self.failure: str | None = None
+        """Why the reader could not start (the CLI prints it on stderr once it has gone)."""
         self._children: list[subprocess.Popen[str]] = []
         self.library = Library(config.database_path, on_error=self._write_failed)
         """The archive: reads from workers, writes in key-press order on its own thread."""
@@ -148,6 +152,19 @@ class BroadsheetApp(App[int]):
         except (ValueError, TypeError, AttributeError):
             pass  # a damaged value only costs the default widths
         self.call_from_thread(self._started, saved)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The archive did not open (damaged, locked, unreadable): say why on the way
+        out, in one line, as a command would; a blank screen would say nothing."""
+        if event.worker.group != "start" or event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, BroadsheetError):
+            message = error.message
+        else:
+            message = f"unexpected error: {type(error).__name__}: {error}"
+        self.failure = one_line(message)
+        self.exit(return_code=1)
 
     def _started(self, saved: SavedState) -> None:
         self.saved = saved

@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import output, story_commands, sync_commands
+from . import check_commands, output, story_commands, sync_commands
 from .core.config import Config
 from .core.errors import ArticleNotFoundError, BroadsheetError, FeedNotFoundError, OPMLError
 from .core.models import Article, Feed
@@ -493,4 +493,5 @@ COMMANDS: dict[str, Command] = {
     "rules": story_commands.cmd_rules,
     "saved": story_commands.cmd_saved,
     "undo": story_commands.cmd_undo,
+    "check": check_commands.cmd_check,
 }

@@ -55,7 +55,7 @@ def test_refuses_a_database_from_a_newer_version(tmp_path):
 def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path):
     path = tmp_path / "notes.sqlite3"
     path.write_text("these are my notes, not a database\n" * 100)
-    with pytest.raises(StoreError, match="cannot use the database"):
+    with pytest.raises(StoreError, match=r"is damaged \(file is not a database\).*check --repair"):
         Store(path)
     assert "my notes" in path.read_text()  # and it is left alone
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.errors import StoreError
+from tui.core.errors import DamagedArchiveError, StoreError
 from tui.core.models import ParsedEntry, ParsedFeed
 from tui.core.store import ArticleFilter, Store
 from tui.core.store.base import StoreBase
@@ -48,12 +48,17 @@ def test_reading_a_damaged_archive_gives_a_store_error(tmp_path):
         with pytest.raises(StoreError) as caught:
             store.articles()
         assert caught.value.message == (
-            f"cannot read the database {path}: database disk image is malformed"
+            f"the archive {path} is damaged (database disk image is malformed); "
+            "`broadsheet check --repair` saves what can be read into a new archive and "
+            "keeps the damaged file"
         )
-        with pytest.raises(StoreError, match="cannot read the database"):
+        with pytest.raises(DamagedArchiveError, match="is damaged"):
             list(store.iter_articles(ArticleFilter(unread=True)))
-        with pytest.raises(StoreError, match="cannot write to the database"):
-            store.mark_all_read()
+        # Once damage is met, no write is even tried: it could spread the damage.
+        before = path.read_bytes()
+        with pytest.raises(DamagedArchiveError, match="is damaged"):
+            store.set_state("theme", "nord")
+        assert path.read_bytes() == before
 
 
 def test_the_cli_reports_a_damaged_archive_in_one_line(cli, data_dir):
@@ -63,8 +68,9 @@ def test_the_cli_reports_a_damaged_archive_in_one_line(cli, data_dir):
     assert result.code == 1
     lines = result.stderr.strip().splitlines()
     assert lines == [
-        f"broadsheet: cannot read the database {data_dir / 'broadsheet.sqlite3'}: "
-        "database disk image is malformed"
+        f"broadsheet: the archive {data_dir / 'broadsheet.sqlite3'} is damaged (database "
+        "disk image is malformed); `broadsheet check --repair` saves what can be read "
+        "into a new archive and keeps the damaged file"
     ]
 
 

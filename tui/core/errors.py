@@ -21,6 +21,13 @@ class StoreError(BroadsheetError):
     """The local database cannot be opened, migrated or written."""
 
 
+class DamagedArchiveError(StoreError):
+    """The archive file is truncated, not a database, or damaged inside.
+
+    The message says how to recover (``broadsheet check --repair``).
+    """
+
+
 class FeedNotFoundError(BroadsheetError):
     """No subscription matches the given URL."""
 

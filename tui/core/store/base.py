@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
-from ..errors import StoreError
+from ..errors import DamagedArchiveError, StoreError
 from .schema import migrate, plain_text, word_count
 
 Method = TypeVar("Method", bound=Callable[..., Any])
@@ -64,16 +64,43 @@ writes = _wrap("write")
 """A store method that writes: SQLite's errors become "cannot write to the database"."""
 
 
-def write_error(exc: BaseException) -> StoreError:
+def write_error(exc: BaseException, path: Path | None = None) -> StoreError:
     """The one-line error for a write that failed with ``exc`` (kept if it is one)."""
-    return store_error(exc, "write to the database")
+    return store_error(exc, "write to the database", path)
 
 
-def store_error(exc: BaseException, doing: str) -> StoreError:
-    """``exc`` as "cannot <doing>: <reason>"; a StoreError already is one and is kept."""
+def store_error(exc: BaseException, doing: str, path: Path | None = None) -> StoreError:
+    """``exc`` as "cannot <doing>: <reason>"; a StoreError already is one and is kept.
+
+    Damage (a truncated file, not a database, a malformed page) gets its own error,
+    which says how to recover.
+    """
     if isinstance(exc, StoreError):
         return exc
+    if is_damage(exc):
+        return damaged_error(exc, path)
     return StoreError(f"cannot {doing}: {_reason(exc)}")
+
+
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether SQLite failed because the file is damaged, not busy, full or unreadable."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return (
+        isinstance(exc, sqlite3.DatabaseError)
+        and isinstance(code, int)
+        and (code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB))
+    )
+
+
+def damaged_error(exc: BaseException, path: Path | None) -> DamagedArchiveError:
+    where = f"the archive {path}" if path is not None else "the archive"
+    return DamagedArchiveError(
+        f"{where} is damaged ({_reason(exc)}); `broadsheet check --repair` saves what "
+        "can be read into a new archive and keeps the damaged file"
+    )
 
 
 def _reason(exc: BaseException) -> str:
@@ -93,13 +120,15 @@ class StoreBase:
         self.path = Path(path)
         self.created = False
         """True when this open created the database (a first run)."""
+        self.damage: DamagedArchiveError | None = None
+        """Set once the archive was found damaged: no write is tried after that."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
                 self.path, timeout=30, isolation_level=None, check_same_thread=not shared
             )
         except (OSError, sqlite3.Error) as exc:
-            raise store_error(exc, f"open the database {self.path}") from None
+            raise store_error(exc, f"open the database {self.path}", self.path) from None
         # The search triggers call this, so every connection must have it.
         self._db.create_function("broadsheet_plain", 2, plain_text, deterministic=True)
         self._db.create_function("broadsheet_words", 3, word_count, deterministic=True)
@@ -117,7 +146,7 @@ class StoreBase:
             self.created = migrate(self._db, self.path) == 0
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise store_error(exc, f"use the database {self.path}") from None
+            raise store_error(exc, f"use the database {self.path}", self.path) from None
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -139,13 +168,16 @@ class StoreBase:
         whole, and the outer transaction commits them. What the body raises is passed
         on as it is; the store's own methods turn SQLite's errors into ours.
         """
+        if self.damage is not None:
+            # Writing into a damaged file can spread the damage: leave it as it is.
+            raise self.damage
         if self._db.in_transaction:
             yield from self._savepoint()
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise write_error(exc) from None
+            raise self._error(exc, "write") from None
         try:
             yield self._db
         except BaseException:
@@ -155,7 +187,7 @@ class StoreBase:
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._roll_back("ROLLBACK")
-            raise write_error(exc) from None
+            raise self._error(exc, "write") from None
 
     @property
     def in_transaction(self) -> bool:
@@ -185,5 +217,9 @@ class StoreBase:
 
     def _error(self, exc: BaseException, kind: str) -> StoreError:
         if kind == "write":
-            return write_error(exc)
-        return store_error(exc, f"read the database {self.path}")
+            error = write_error(exc, self.path)
+        else:
+            error = store_error(exc, f"read the database {self.path}", self.path)
+        if isinstance(error, DamagedArchiveError):
+            self.damage = error
+        return error
