@@ -158,6 +158,15 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
+    from .core.refreshlock import refresh_lock
+
+    # One refresh at a time per archive: the reader's (a child running this command),
+    # another reader's, cron's. A second one is told and does nothing.
+    with refresh_lock(ctx.config.database_path):
+        return _refresh(ctx, args)
+
+
+def _refresh(ctx: Context, args: argparse.Namespace) -> int:
     from .core.update import refresh
 
     feeds = [find_feed(ctx.store, args.feed)] if args.feed else ctx.store.feeds()

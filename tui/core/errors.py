@@ -28,6 +28,10 @@ class DamagedArchiveError(StoreError):
     """
 
 
+class RefreshRunningError(BroadsheetError):
+    """Another process is refreshing this archive now (``core.refreshlock``)."""
+
+
 class FeedNotFoundError(BroadsheetError):
     """No subscription matches the given URL."""
 
