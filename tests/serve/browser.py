@@ -11,6 +11,7 @@ terminal stream, which ``screen_text`` turns back into the characters drawn.
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,12 @@ class BrowserTab:
     @property
     def text(self) -> str:
         return screen_text(bytes(self.received))
+
+    @property
+    def words(self) -> str:
+        """The screen's words in the order drawn, one space apart: a message wrapped over
+        lines (between a box's borders) reads whole."""
+        return " ".join(re.findall(r"\w+", self.text))
 
     def wait_for(self, wanted: str, *, since: int = 0, timeout: float = 30) -> None:
         """Wait until the screen has drawn ``wanted`` (after byte ``since``)."""

@@ -124,6 +124,11 @@ def served(data_dir: Path, serve_config: Path):
         running.stop(signal.SIGTERM)
 
 
+def news_pages(feed_server) -> str:
+    """Where the test feed's articles link to (on loopback: `o` opens no outside page)."""
+    return feed_server.url("files/pages/")
+
+
 @pytest.fixture
 def news(feed_server, data_dir: Path):
     """A subscribed feed of three articles whose links stay on loopback.
@@ -137,7 +142,7 @@ def news(feed_server, data_dir: Path):
     from tui.core.models import ParsedEntry, ParsedFeed
 
     path = f"serve-news-{time.monotonic_ns()}.xml"
-    pages = feed_server.url("files/pages/")
+    pages = news_pages(feed_server)
     feed_server.set_route(path, small_rss("Loopback News", 3, link=pages))
     url = feed_server.url(path)
     entries = tuple(
