@@ -193,3 +193,22 @@ def test_saved_searches_list_their_counts_and_articles(cli, crier):
     assert cli("saved", "remove", "desk").code == 0
     missing = cli("articles", "--saved", "desk")
     assert missing.code == 1 and "no saved search named 'desk'" in missing.stderr
+
+
+def test_rules_apply_to_what_a_sync_brings(cli, data_dir):
+    from tests.greader_server import GReaderServer
+    from tests.test_sync_cli import setup
+
+    with GReaderServer(page_limit=200) as server:
+        server.add_user("ana", "app-password")
+        stream = server.add_feed("https://news.example/rss", "News")
+        server.add_items(stream, 3, title="Crypto weekly")
+        server.add_items(stream, 2, title="Harbour notes")
+        cli.data_dir = str(data_dir)
+        assert setup(cli, server).returncode == 0
+        assert cli("rules", "add", "title:crypto", "--action", "hide").code == 0
+        assert cli("sync").code == 0
+    titles = [a["title"] for a in listed(cli).values()]
+    assert titles and all("Harbour" in t for t in titles)
+    hidden = [a for a in listed(cli, "--hidden").values() if a["hidden"]]
+    assert len(hidden) == 3

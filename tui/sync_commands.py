@@ -78,6 +78,9 @@ def cmd_sync(ctx: Context, args: argparse.Namespace) -> int:
         report = run_sync(ctx, account, progress)
     finally:
         progress.finish()
+    from .story_commands import after_refresh
+
+    after_refresh(ctx)  # rules and stories for what the sync brought, as after a refresh
     if args.json:
         output.print_json(report.to_json())
     else:
