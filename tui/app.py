@@ -188,6 +188,8 @@ class BroadsheetApp(App[int]):
 
     def track_child(self, child: subprocess.Popen[str]) -> None:
         """Remember a refresh child so quitting does not leave it running."""
+        # Only the ones still running: a reader open all week refreshes thousands of times.
+        self._children = [running for running in self._children if running.poll() is None]
         self._children.append(child)
 
     def on_unmount(self) -> None:

@@ -50,7 +50,10 @@ def run_refresh(
     """
     # The report goes to a file, not a pipe: a pipe could fill while we read progress.
     with tempfile.TemporaryFile("w+", encoding="utf-8") as report_file:
-        child = subprocess.Popen(
+        # ``with``: the pipe is closed and the child reaped however the reading ends. The
+        # reader keeps the Popen (to stop it on quit): an open pipe in it was one file
+        # descriptor more per refresh, for as long as the reader ran.
+        with subprocess.Popen(
             refresh_command(config, feed_url, force=force),
             stdin=subprocess.DEVNULL,
             stdout=report_file,
@@ -58,29 +61,28 @@ def run_refresh(
             text=True,
             encoding="utf-8",
             errors="replace",
-        )
-        _lower_priority(child.pid)
-        if on_start is not None:
-            on_start(child)
-        last_message = ""
-        assert child.stderr is not None
-        for line in child.stderr:
-            try:
-                data = json.loads(line)
-            except ValueError:
-                last_message = line.strip() or last_message
-                continue
-            if progress is not None and isinstance(data, dict):
-                progress(
-                    RefreshProgress(
-                        done=int(data.get("done", 0)),
-                        total=int(data.get("total", 0)),
-                        errors=int(data.get("errors", 0)),
-                        new_articles=int(data.get("new_articles", 0)),
-                        unit=str(data.get("unit", "feeds")),
+        ) as child:
+            _lower_priority(child.pid)
+            if on_start is not None:
+                on_start(child)
+            last_message = ""
+            assert child.stderr is not None
+            for line in child.stderr:
+                try:
+                    data = json.loads(line)
+                except ValueError:
+                    last_message = line.strip() or last_message
+                    continue
+                if progress is not None and isinstance(data, dict):
+                    progress(
+                        RefreshProgress(
+                            done=int(data.get("done", 0)),
+                            total=int(data.get("total", 0)),
+                            errors=int(data.get("errors", 0)),
+                            new_articles=int(data.get("new_articles", 0)),
+                            unit=str(data.get("unit", "feeds")),
+                        )
                     )
-                )
-        child.wait()
         report_file.seek(0)
         text = report_file.read()
     try:

@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Resize
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Input, OptionList
 
 from ..library import OLDER_THAN_DAYS
 from ..selection import ALL, Selection
 from ..widgets.article_list import ArticleList
 from ..widgets.feed_info import FeedInfo
 from ..widgets.feed_list import FeedList
+from ..widgets.footer import Footer
 from ..widgets.panes import Panes
 from ..widgets.reading_pane import ReadingPane
 from ..widgets.refresh_bar import RefreshBar
