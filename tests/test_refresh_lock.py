@@ -91,3 +91,32 @@ async def test_the_reader_and_the_cli_refresh_one_at_a_time(cli, data_dir, feed_
             first.communicate(timeout=60)
         await pilot.press("q")
     assert first.returncode == 0
+
+
+async def test_a_timed_refresh_that_meets_another_stays_quiet_and_R_is_told(data_dir, tmp_path):
+    """Several tabs of `broadsheet serve` each refresh due feeds every five minutes: one
+    that meets another's refresh must not pop up a problem, as that one does the work."""
+    from tui.core.refreshlock import refresh_lock
+
+    app = build_app(data_dir, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        # This process holds the lock, as another reader's refresh would.
+        with refresh_lock(data_dir / "broadsheet.sqlite3"):
+            app.screen.auto_refresh()
+            assert app.screen.refreshing
+            assert await until(pilot, lambda: not app.screen.refreshing, timeout=30)
+            await settle(app, pilot)
+            assert [n.message for n in app._notifications] == []
+            await pilot.press("R")
+            assert await until(
+                pilot,
+                lambda: any("already running" in n.message for n in app._notifications),
+                timeout=30,
+            )
+        problems = [n for n in app._notifications if n.severity == "error"]
+        assert [n.message for n in problems] == [
+            f"a refresh of this archive is already running (process {os.getpid()}); "
+            "this one did nothing"
+        ]
+        await pilot.press("q")

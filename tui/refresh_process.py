@@ -17,8 +17,9 @@ import tempfile
 from collections.abc import Callable
 
 from .core.config import Config
-from .core.errors import BroadsheetError
+from .core.errors import BroadsheetError, RefreshRunningError
 from .core.models import RefreshProgress
+from .core.refreshlock import ALREADY_RUNNING
 from .core.report import RefreshReport
 
 ProgressCallback = Callable[[RefreshProgress], None]
@@ -89,6 +90,8 @@ def run_refresh(
         report = json.loads(text)
     except ValueError:
         reason = last_message.removeprefix("broadsheet: ") or f"exit code {child.returncode}"
+        if reason.startswith(ALREADY_RUNNING):  # another process's refresh: not a failure
+            raise RefreshRunningError(reason) from None
         raise BroadsheetError(f"refresh failed: {reason}") from None
     return RefreshReport.from_json(report)
 

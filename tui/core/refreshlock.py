@@ -24,6 +24,10 @@ except ImportError:  # Windows
     import msvcrt
 
 
+ALREADY_RUNNING = "a refresh of this archive is already running"
+"""How the refused refresh's one line starts (the reader recognises it in its child's)."""
+
+
 def lock_path(database: Path) -> Path:
     return database.with_name(database.name + ".refresh-lock")
 
@@ -38,9 +42,7 @@ def refresh_lock(database: Path) -> Iterator[None]:
         if not _try_lock(handle):
             holder = _holder(handle)
             who = f" (process {holder})" if holder else ""
-            raise RefreshRunningError(
-                f"a refresh of this archive is already running{who}; this one did nothing"
-            )
+            raise RefreshRunningError(f"{ALREADY_RUNNING}{who}; this one did nothing")
         os.ftruncate(handle, 0)
         os.write(handle, f"{os.getpid()}\n".encode())
         try:

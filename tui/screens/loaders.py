@@ -17,7 +17,7 @@ from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..core.errors import BroadsheetError
+from ..core.errors import BroadsheetError, RefreshRunningError
 from ..core.store import Store
 from ..core.textsafe import one_line
 from ..library import PageRequest
@@ -94,13 +94,20 @@ class LoadingScreen(Screen[None]):
         """One feed, or every feed (only those due without ``force``), in a child process."""
         from ..refresh_process import run_refresh
 
-        report = run_refresh(
-            self.app.config,
-            feed_url,
-            force=force,
-            progress=lambda progress: self.post_message(RefreshProgressed(progress)),
-            on_start=self.app.track_child,
-        )
+        try:
+            report = run_refresh(
+                self.app.config,
+                feed_url,
+                force=force,
+                progress=lambda progress: self.post_message(RefreshProgressed(progress)),
+                on_start=self.app.track_child,
+            )
+        except RefreshRunningError:
+            if force:
+                raise  # R or r: the user is told one is running
+            # The timed refresh of due feeds met another tab's, reader's or cron's
+            # refresh, which is doing that work: nothing to say.
+            return
         self.post_message(RefreshFinished(report, background=not force))
 
     @work(group="dialogs", exit_on_error=False)
