@@ -11,8 +11,20 @@ from pathlib import Path
 
 
 @contextmanager
-def farm(script: Path, *, feeds: int, items: int, latency_ms: float = 0, extra: tuple = ()):
-    """Yield (base_url, opml_path) of a running farm."""
+def farm(
+    script: Path,
+    *,
+    feeds: int,
+    items: int,
+    latency_ms: float = 0,
+    extra: tuple = (),
+    max_seconds: float = 1800,
+):
+    """Yield (base_url, opml_path) of a running farm.
+
+    The farm stops by itself after ``max_seconds``, so one whose benchmark was killed
+    does not serve forever; a run that takes longer must say so.
+    """
     work = Path(tempfile.mkdtemp(prefix="broadsheet-farm-"))
     port_file = work / "port"
     process = subprocess.Popen(
@@ -35,7 +47,7 @@ def farm(script: Path, *, feeds: int, items: int, latency_ms: float = 0, extra: 
             "--latency-ms",
             str(latency_ms),
             "--max-seconds",
-            "1800",
+            str(max_seconds),
             *extra,
         ],
         stdout=subprocess.DEVNULL,

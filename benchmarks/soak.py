@@ -251,7 +251,14 @@ def main() -> None:
     args = parser.parse_args()
     args.every = args.every or max(1, args.cycles // 20)
     compile_package()
-    with farm(args.feedfarm, feeds=args.feeds, items=args.items) as (base, opml, work):
+    # Thousands of cycles outlast the farm's default half hour; still bounded, in case
+    # this process is killed before it can stop the farm.
+    lifetime = max(1800, args.cycles * 30)
+    with farm(args.feedfarm, feeds=args.feeds, items=args.items, max_seconds=lifetime) as (
+        base,
+        opml,
+        work,
+    ):
         try:
             result = asyncio.run(soak(args, base, opml))
         finally:
