@@ -128,6 +128,24 @@ def test_a_truncated_archive_is_refused_in_one_line_and_left_alone(capsys, archi
     assert met == len(COMMANDS)  # SQLite refuses a file shorter than its header says
 
 
+@pytest.mark.parametrize("cut", [100, 0.5, -100], ids=["a few bytes", "half", "all but 100"])
+def test_an_archive_cut_short_inside_its_last_page_is_refused_too(capsys, archive, cut):
+    """SQLite counts a partial last page as a page and reads the missing bytes as zeros:
+    without a look at the file's size, commands ran on it and wrote into it."""
+    page_size = sqlite3.connect(archive).execute("PRAGMA page_size").fetchone()[0]
+    lost = int(page_size * cut) if isinstance(cut, float) else cut % page_size
+    with archive.open("r+b") as handle:
+        handle.truncate(archive.stat().st_size - lost)
+    met = assert_every_command_fails_cleanly_or_works(capsys, archive)
+    assert met == len(COMMANDS)
+    code, out, _err = run(capsys, archive.parent, "check")
+    assert code == 1 and f"{lost:,} bytes short" in out
+    code, out, err = run(capsys, archive.parent, "check", "--repair")
+    assert code == 0, err
+    assert run(capsys, archive.parent, "check")[0] == 0
+    assert_every_command_works(capsys, archive)
+
+
 def overwrite_page(path: Path, page: int) -> None:
     size = sqlite3.connect(path).execute("PRAGMA page_size").fetchone()[0]
     with path.open("r+b") as handle:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -95,12 +96,45 @@ def is_damage(exc: BaseException) -> bool:
     )
 
 
-def damaged_error(exc: BaseException, path: Path | None) -> DamagedArchiveError:
+def damaged_error(exc: BaseException | str, path: Path | None) -> DamagedArchiveError:
     where = f"the archive {path}" if path is not None else "the archive"
+    reason = exc if isinstance(exc, str) else _reason(exc)
     return DamagedArchiveError(
-        f"{where} is damaged ({_reason(exc)}); `broadsheet check --repair` saves what "
+        f"{where} is damaged ({reason}); `broadsheet check --repair` saves what "
         "can be read into a new archive and keeps the damaged file"
     )
+
+
+_HEADER = b"SQLite format 3\x00"
+
+
+def cut_short(path: Path) -> str | None:
+    """Why the file was cut short inside its last page, or None.
+
+    SQLite counts a partial last page as a page and reads its missing bytes as zeros,
+    so the loss goes unnoticed (and is written over) until that page is read. A look
+    at the header and the size costs nothing at start-up. Only without a write-ahead
+    log: with one, a checkpoint may be writing the last page right now.
+    """
+    wal = path.with_name(path.name + "-wal")
+    try:
+        if wal.exists() and wal.stat().st_size:
+            return None
+        with path.open("rb") as handle:
+            header = handle.read(100)
+            size = os.fstat(handle.fileno()).st_size
+    except OSError:
+        return None  # SQLite says what is wrong when it opens the file
+    if len(header) < 100 or not header.startswith(_HEADER):
+        return None
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1) or not size % page_size:
+        return None
+    if wal.exists() and wal.stat().st_size:
+        return None  # a log appeared meanwhile: a writer is at work, not damage
+    short = page_size - size % page_size
+    return f"the file is {short:,} bytes short of a whole page: it was cut short"
 
 
 def _reason(exc: BaseException) -> str:
@@ -122,6 +156,8 @@ class StoreBase:
         """True when this open created the database (a first run)."""
         self.damage: DamagedArchiveError | None = None
         """Set once the archive was found damaged: no write is tried after that."""
+        if reason := cut_short(self.path):
+            raise damaged_error(reason, self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(

@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import StoreError
-from .base import StoreBase, _reason
+from .base import StoreBase, _reason, cut_short
 from .schema import SCHEMA_VERSION
 
 _BATCH = 500
@@ -75,7 +75,7 @@ def check_archive(path: Path) -> CheckReport:
     """Run SQLite's full integrity and foreign-key checks; nothing is written."""
     if not path.exists():
         raise StoreError(f"there is no archive at {path} yet")
-    problems: list[str] = []
+    problems: list[str] = [reason] if (reason := cut_short(path)) else []
     with _read_copy(path) as db:
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
