@@ -116,6 +116,19 @@ def test_a_short_html_snippet_still_gives_its_text():
     assert extract_article(f"<html><body><p>{sentence}</p></body></html>") == sentence
 
 
+def test_a_pipe_in_a_table_cell_comes_out_as_it_is_written():
+    """trafilatura escapes a cell's "|" as "\\|" for Markdown tables: in plain text
+    that backslash would be a character the page never had (found by tests/test_fuzz.py)."""
+    page = (
+        "<html><body><article><p>The council published the vote, row by row.</p><table>"
+        "<tr><td>Ayes | Noes</td><td>12 | 9</td></tr><tr><td>Path</td><td>C:\\|D:</td></tr>"
+        "</table></article></body></html>"
+    )
+    text = extract_article(page)
+    assert "Ayes | Noes | 12 | 9" in text
+    assert "Path | C:\\|D:" in text  # a backslash the page has stays
+
+
 def test_plain_text_input_goes_through_clean_text():
     text = "First paragraph of a plain note.\n\nSubscribe now\n\nSecond paragraph."
     assert extract_article(text) == "First paragraph of a plain note.\n\nSecond paragraph."

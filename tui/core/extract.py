@@ -167,17 +167,21 @@ def _trafilatura() -> ModuleType:
     ZWNJ and ZWJ out of Persian, Indic and emoji text, and LRM and RLM out of Hebrew and
     Arabic; and it NFC-normalises what it returns, which rewrites Hindi nukta letters.
     Both are replaced: only what lxml cannot hold is removed (``strip_controls`` has
-    already taken the terminal's dangers out), and nothing is normalised. Versions
-    without these functions are left alone (tests/core/test_text_integrity.py notices).
+    already taken the terminal's dangers out), and nothing is normalised. It also
+    escapes a table cell's "|" as "\\|" for Markdown, a backslash the page never had in
+    plain text: cells keep their characters. Versions without these functions are left
+    alone (tests/core/test_text_integrity.py and tests/test_fuzz.py notice).
     """
     import trafilatura
-    from trafilatura import baseline, core, utils
+    from trafilatura import baseline, core, utils, xml
 
     for module in (utils, baseline):
         if hasattr(module, "remove_control_characters"):
             module.remove_control_characters = _xml_safe
     if hasattr(core, "normalize_unicode"):
         core.normalize_unicode = _as_is
+    if hasattr(xml, "_escape_cell"):
+        xml._escape_cell = _cell_as_is
     if hasattr(utils, "line_processing") and hasattr(utils.line_processing, "cache_clear"):
         utils.line_processing.cache_clear()
     return trafilatura
@@ -193,6 +197,11 @@ def _xml_safe(text: str) -> str:
 
 def _as_is(text: str, *args: object) -> str:
     return text
+
+
+def _cell_as_is(text: str, in_cell: bool = True) -> str:
+    # A line break inside a cell would end the row: it becomes a space, as before.
+    return text.replace("\n", " ") if in_cell else text
 
 
 def _trafilatura_paragraphs(tree: Any, url: str | None, *, precision: bool) -> list[str]:
