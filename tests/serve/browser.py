@@ -74,6 +74,8 @@ class BrowserTab:
         """perf_counter() when the reader's first bytes came (to a 20 ms poll)."""
         self.requests: list[str] = []
         self.problems: list[str] = []
+        self.latency = 0.0
+        """Seconds the last key took to show its effect."""
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on("console", self._console)
         self.page.on("websocket", self._websocket)
@@ -134,17 +136,36 @@ class BrowserTab:
             if len(self.received) != seen:
                 seen, since = len(self.received), time.monotonic()
 
-    def step(self, *keys: str) -> None:
-        """Press each key and let the screen settle after it."""
+    def step(self, *keys: str, timeout: float = 30) -> None:
+        """Press each key and let the screen settle after it.
+
+        The key must redraw something (a pane's border, a dialog closing). What was
+        still being drawn settles first, so the first bytes after the key are its redraw;
+        then the screen must stay still for twice as long as that redraw took to come
+        (at least ``settle``'s 0.12 s): a busy machine that answered late finishes late.
+        """
         for key in keys:
-            self.press(key)
             self.settle()
+            mark, pressed = self.mark(), time.monotonic()
+            self.press(key)
+            while self.mark() == mark:
+                if time.monotonic() - pressed > timeout:
+                    raise AssertionError(f"{key!r} redrew nothing in {timeout:g} s")
+                self.page.wait_for_timeout(20)
+            self.latency = time.monotonic() - pressed
+            self.settle(quiet=self._quiet())
+
+    def _quiet(self) -> float:
+        return min(2.0, max(0.12, 2 * self.latency))
 
     def shows_after(self, keys: str | list[str], wanted: str, timeout: float = 30) -> None:
         """Press ``keys`` and wait until the screen draws ``wanted``."""
-        mark = self.mark()
+        mark, pressed = self.mark(), time.monotonic()
         self.press(*([keys] if isinstance(keys, str) else keys))
         self.wait_for(wanted, since=mark, timeout=timeout)
+        self.latency = time.monotonic() - pressed
 
     def type(self, text: str) -> None:
+        """Type into what the last key opened, once it has settled (and has the focus)."""
+        self.settle(quiet=self._quiet())
         self.page.keyboard.type(text)

@@ -293,7 +293,7 @@ def test_every_key_in_help_works(
 
     # q quits the reader: the page says the session ended.
     tab.press("q")
-    tab.page.wait_for_selector("body.-closed", timeout=15_000)
+    tab.page.wait_for_selector("body.-closed", timeout=30_000)
     assert tab.problems == []
 
 
