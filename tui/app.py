@@ -26,6 +26,9 @@ from .resources import stylesheet
 from .screens.main import MainScreen
 from .selection import Selection
 
+CHILD_STOP_SECONDS = 5.0
+"""How long quitting waits for an interrupted refresh child before killing it."""
+
 # Themes `t` cycles through: Textual's own, dark and light, in a pleasant order.
 THEME_CYCLE = (
     "textual-dark",
@@ -193,11 +196,17 @@ class BroadsheetApp(App[int]):
         self._children.append(child)
 
     def on_unmount(self) -> None:
-        for child in self._children:
-            if child.poll() is None:
-                child.terminate()
+        from .refresh_process import reap_refresh, stop_refresh
+
+        running = [child for child in self._children if child.poll() is None]
+        for child in running:
+            stop_refresh(child)
         self.background.close()
         self.library.close()
+        # Quitting waits for them: a refresh left to finish its clean-up alone was still
+        # running (with its parser processes) after the reader had gone.
+        for child in running:
+            reap_refresh(child, CHILD_STOP_SECONDS)
 
     # -- keys, help and the command palette -------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -62,6 +63,10 @@ def run_refresh(
             text=True,
             encoding="utf-8",
             errors="replace",
+            # A group of its own: the reader stops it (and the parser processes it
+            # started) itself, with one signal, and waits for it; a Ctrl+C to the reader's
+            # group would be a second one, landing in the middle of its clean-up.
+            process_group=0 if os.name == "posix" else None,
         ) as child:
             _lower_priority(child.pid)
             if on_start is not None:
@@ -94,6 +99,32 @@ def run_refresh(
             raise RefreshRunningError(reason) from None
         raise BroadsheetError(f"refresh failed: {reason}") from None
     return RefreshReport.from_json(report)
+
+
+def stop_refresh(child: subprocess.Popen[str]) -> None:
+    """Ask a refresh child to stop, as Ctrl+C does: it ends its parser processes, then itself.
+
+    SIGTERM would end it at once and leave its fork server and parser processes to
+    notice by themselves, after we have gone.
+    """
+    with contextlib.suppress(ProcessLookupError):
+        child.send_signal(signal.SIGINT if os.name == "posix" else signal.SIGTERM)
+
+
+def reap_refresh(child: subprocess.Popen[str], timeout: float) -> None:
+    """Wait for a stopped refresh child; past ``timeout`` kill it and its parser processes."""
+    try:
+        child.wait(timeout)
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if os.name == "posix":
+            os.killpg(child.pid, signal.SIGKILL)
+        else:
+            child.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        child.wait(5)
 
 
 def _lower_priority(pid: int) -> None:
