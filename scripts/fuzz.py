@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, help="Hypothesis seed, to repeat a run")
     args = parser.parse_args(argv)
 
-    command = [sys.executable, "-m", "pytest", *FILES, "-p", "no:cacheprovider", "-rN"]
+    # In this process (-n 0): the statistics and the lines parsed below are pytest's own,
+    # which pytest-xdist's workers (the suite's default) would not print.
+    command = [sys.executable, "-m", "pytest", *FILES, "-p", "no:cacheprovider", "-rN", "-n", "0"]
     command += ["-v", "--hypothesis-show-statistics", "--timeout", "0", "--show-capture=no"]
     if args.k:
         command += ["-k", args.k]

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# The wheel is built once, on one worker (pytest-xdist keeps the group together).
+pytestmark = pytest.mark.xdist_group("packaging")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -15,6 +15,9 @@ from tui.core.errors import BroadsheetError, NotAFeedError, ParseError
 from tui.core.parse import parse_feed
 from tui.core.parsepool import ParseLimits, ParserPool
 
+# The module's pool starts once, on one worker (pytest-xdist keeps the group together).
+pytestmark = pytest.mark.xdist_group("parsepool")
+
 FEEDS = Path(__file__).resolve().parent.parent / "data" / "feeds"
 FEED = (FEEDS / "reader" / "full.atom").read_bytes()
 PAGE = (FEEDS / "ours" / "page.html").read_bytes()

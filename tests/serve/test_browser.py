@@ -26,6 +26,10 @@ from tests.serve.conftest import broadsheet_json, news_pages, screen_text, serve
 from tui.app import BroadsheetApp
 from tui.screens.main import MainScreen
 
+# One Chromium at a time, started once for the module (pytest-xdist keeps the group on
+# one worker).
+pytestmark = pytest.mark.xdist_group("browser")
+
 ARTIFACTS = Path(os.environ.get("BROADSHEET_TEST_ARTIFACTS", "test-artifacts"))
 
 
