@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import build_app, settle
+from tests.ui.conftest import NOW, build_app, settle
 from tui.widgets.feed_list import FeedList
 
 
@@ -94,6 +94,10 @@ def test_bookmarks_view_and_note_dialog(library, tmp_path, snap_compare):
     with read_store(library) as store:
         for article in store.articles(ArticleFilter(tag="news"))[:2]:
             store.set_bookmark(article.id, True, note=f"Note on {article.title[:12]}")
+        # Made at one moment, as they were unless a second began between the two calls
+        # (then the list's order flipped): the newest id comes first.
+        with store.transaction() as db:
+            db.execute("UPDATE bookmarks SET created_at = ?", (int(NOW.timestamp()),))
     app = build_app(library, tmp_path)
 
     async def run_before(pilot) -> None:
