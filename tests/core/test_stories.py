@@ -5,14 +5,15 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
 from tests.storyset import found_pairs, load, precision_recall, true_pairs
 from tui.core.models import ParsedEntry, ParsedFeed
 from tui.core.quotes import find_quotes
 from tui.core.stories import Doc, group, update_stories
-from tui.core.stories.candidates import candidate_pairs
-from tui.core.stories.shingles import signatures
+from tui.core.stories.candidates import MAX_SHARING, candidate_pairs
+from tui.core.stories.shingles import EMPTY, signatures
 from tui.core.stories.summary import Version, summarize_story
 
 SET = load()
@@ -140,3 +141,19 @@ def test_new_articles_find_the_same_candidates_as_a_full_pass():
         meeting = {tuple(p) for p in candidate_pairs(found, new_from=new_from).tolist()}
         assert meeting == {p for p in every if p[1] >= new_from}
     assert len(every) >= 60
+
+
+def test_new_articles_meet_old_ones_as_a_full_pass_does_past_a_stock_phrase():
+    rng = random.Random(5)
+    vocabulary = [f"w{n}" for n in range(800)]
+    footer = "Sign readers morning briefing newsletter weekday stories inbox delivered free"
+    texts = [" ".join(rng.choices(vocabulary, k=120)) for _ in range(300)]
+    texts = [f"{t} {footer}" if n % 3 == 0 else t for n, t in enumerate(texts)]
+    texts += [" ".join(t.split()[10:]) for t in rng.sample(texts, 60)]
+    found = signatures(texts)[0]
+    _, counts = np.unique(found[found != EMPTY], return_counts=True)
+    assert counts.max() > MAX_SHARING  # the footer's pairs are in that many sketches
+    every = {tuple(p) for p in candidate_pairs(found).tolist()}
+    for new_from in (50, 200, 299):
+        meeting = {tuple(p) for p in candidate_pairs(found, new_from=new_from).tolist()}
+        assert meeting == {p for p in every if p[1] >= new_from}
