@@ -403,7 +403,7 @@ def test_an_archive_from_before_the_ordered_search_index_is_searchable(tmp_path)
                DROP TRIGGER sync_queue_delete_feed; DROP TABLE sync_pending_feeds;
                DROP TABLE story_sketches; DROP TABLE story_members;
                DROP TABLE rules; DROP TABLE article_tags; DROP TABLE saved_searches;
-               DROP TABLE undo_items; DROP TABLE undo_actions;
+               DROP TABLE undo_items; DROP TABLE undo_actions; DROP TABLE story_windows;
                ALTER TABLE articles DROP COLUMN hidden;
                PRAGMA user_version = 7;"""
         )

@@ -157,3 +157,39 @@ def test_new_articles_meet_old_ones_as_a_full_pass_does_past_a_stock_phrase():
     for new_from in (50, 200, 299):
         meeting = {tuple(p) for p in candidate_pairs(found, new_from=new_from).tolist()}
         assert meeting == {p for p in every if p[1] >= new_from}
+
+
+@pytest.mark.parametrize("gone_by", ["removing its feed", "retention"])
+def test_an_article_gone_between_refreshes_is_compared_with_no_later_one(store, gone_by):
+    now = datetime.now(UTC)
+    versions = [v for v in SET if v.event == "minister-resigns"]
+    shift = int(now.timestamp()) - max(v.time for v in versions) - 3600
+    feeds = [store.add_feed(f"https://outlet{n}.example/feed") for n in range(len(versions))]
+    unrelated = next(v for v in SET if v.event != "minister-resigns")
+
+    def refresh(feed, *carried):
+        entries = tuple(_entry(v, shift) for v in carried)
+        store.apply_feed_update(feed.id, ParsedFeed("F", entries=entries), now=now)
+        return update_stories(store, now=now)
+
+    refresh(feeds[0], versions[0])
+    store.apply_feed_update(  # the newest, so that retention keeps it
+        feeds[0].id,
+        ParsedFeed("F", entries=(_entry(unrelated, int(now.timestamp()) - unrelated.time - 60),)),
+        now=now,
+    )
+    update_stories(store, now=now)
+    gone = next(a for a in store.articles(limit=10) if a.title == versions[0].title)
+    if gone_by == "retention":
+        store.set_read([gone.id])
+        assert store.prune_feed(feeds[0].id, now=now, max_per_feed=1) == 1
+    else:
+        store.remove_feed(feeds[0].id)
+    report = refresh(feeds[1], versions[1])
+    assert report.joined == 0 and report.compared_with == (gone_by == "retention")
+    # Grouping goes on from what is left: the next versions find the one still there.
+    refresh(feeds[2], versions[2])
+    refresh(feeds[3], versions[3])
+    kept = {a.title: a.story for a in store.articles(limit=10)}
+    assert kept[versions[1].title] is not None
+    assert kept[versions[1].title] == kept[versions[2].title] == kept[versions[3].title]

@@ -27,7 +27,7 @@ from .refresh import RefreshMixin, Seen, UpdatePlan, dedup_key, plan_update
 from .retention import RetentionMixin
 from .schema import MIGRATIONS, SCHEMA_VERSION, plain_text
 from .state import StateMixin
-from .stories import PendingArticle, StoredSketch, StoriesMixin
+from .stories import PendingArticle, SketchBlock, StoredSketch, StoriesMixin
 from .sync import PendingChange, SyncMixin
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "Seen",
     "Store",
     "StoredRule",
+    "SketchBlock",
     "StoredSketch",
     "Undone",
     "UpdatePlan",

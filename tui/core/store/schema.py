@@ -292,6 +292,18 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (action_id, article_id)
     ) WITHOUT ROWID;
     """,
+    # Stories: the recent sketches' ids, times and signatures as arrays, one row per
+    # span of hours, so a refresh reads its window in a few rows rather than 10,000. A
+    # cache of story_sketches, which stays the record: a row that disagrees with it
+    # is rebuilt from it.
+    """
+    CREATE TABLE story_windows (
+        bucket INTEGER PRIMARY KEY,
+        ids BLOB NOT NULL,
+        times BLOB NOT NULL,
+        signatures BLOB NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -26,6 +26,17 @@ class StoredSketch:
 
 
 @dataclass(frozen=True, slots=True)
+class SketchBlock:
+    """The sketches whose time falls in one span (``bucket``), as arrays' bytes: ids
+    and times as int64, signatures as rows of uint64."""
+
+    bucket: int
+    ids: bytes
+    times: bytes
+    signatures: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class PendingArticle:
     """An article grouping has not seen: what it reads to sketch it."""
 
@@ -61,14 +72,38 @@ class StoriesMixin(StoreBase):
         return [PendingArticle(*row) for row in rows]
 
     @reads
-    def signatures_between(self, start: int, end: int, upto: int) -> list[tuple[int, int, bytes]]:
-        """(article id, time, signature) of the sketched articles up to ``upto`` whose
-        time is between ``start`` and ``end``."""
+    def sketches_between(self, start: int, end: int) -> list[tuple[int, int, bytes]]:
+        """(article id, time, signature) of the sketched articles whose time is between
+        ``start`` and ``end``."""
         return self._db.execute(
             """SELECT article_id, time, signature FROM story_sketches
-               WHERE time BETWEEN ? AND ? AND article_id <= ? ORDER BY article_id""",
-            (start, end, upto),
+               WHERE time BETWEEN ? AND ? ORDER BY article_id""",
+            (start, end),
         ).fetchall()
+
+    @reads
+    def sketch_blocks(self, first: int, last: int) -> list[SketchBlock]:
+        """The kept blocks of buckets ``first`` to ``last``."""
+        return [
+            SketchBlock(*row)
+            for row in self._db.execute(
+                "SELECT bucket, ids, times, signatures FROM story_windows "
+                "WHERE bucket BETWEEN ? AND ?",
+                (first, last),
+            )
+        ]
+
+    @reads
+    def sketch_tallies(self, first: int, last: int, span: int) -> dict[int, tuple[int, int]]:
+        """Bucket -> (how many sketches, the sum of their article ids), for the buckets
+        of ``span`` seconds from ``first`` to ``last`` (a walk of the time index)."""
+        # Sketch times are recent (past 1970), so SQLite's integer division is the floor.
+        rows = self._db.execute(
+            """SELECT time / ?1, count(*), sum(article_id) FROM story_sketches
+               WHERE time BETWEEN ?2 * ?1 AND (?3 + 1) * ?1 - 1 GROUP BY 1""",
+            (span, first, last),
+        )
+        return {bucket: (count, total) for bucket, count, total in rows}
 
     @reads
     def sketch_words(self, article_ids: Iterable[int]) -> dict[int, tuple[bytes, bytes]]:
@@ -106,10 +141,22 @@ class StoriesMixin(StoreBase):
 
     @writes
     def save_stories(
-        self, sketches: Sequence[StoredSketch], members: dict[int, int], upto: int
+        self,
+        sketches: Sequence[StoredSketch],
+        members: dict[int, int],
+        upto: int,
+        blocks: Sequence[SketchBlock] = (),
+        forget_before: int | None = None,
     ) -> None:
-        """Keep new sketches and story memberships, and how far grouping has got."""
+        """Keep new sketches and story memberships, and how far grouping has got; and
+        the given blocks, forgetting those of buckets before ``forget_before``."""
         with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO story_windows VALUES (?, ?, ?, ?)",
+                [(b.bucket, b.ids, b.times, b.signatures) for b in blocks],
+            )
+            if forget_before is not None:
+                db.execute("DELETE FROM story_windows WHERE bucket < ?", (forget_before,))
             db.executemany(
                 "INSERT OR REPLACE INTO story_sketches VALUES (?, ?, ?, ?, ?)",
                 [

@@ -18,7 +18,8 @@ import numpy as np
 from ..store import Store, StoredSketch
 from .confirm import LEAD_WORDS, TITLE_WORDS, Thresholds
 from .group import Doc, Sketched, connected, group, matching_pairs
-from .shingles import EMPTY, SIGNATURE
+from .shingles import EMPTY
+from .window import SPAN, Block, read_window
 
 __all__ = ["Doc", "GroupingReport", "Thresholds", "group", "update_stories"]
 
@@ -57,7 +58,8 @@ def update_stories(
     new = Sketched.of([Doc(p.id, p.title, p.body, p.time) for p in pending])
     window = int(limits.window_hours * 3600)
     start, end = int(new.times.min()) - window, int(new.times.max()) + window
-    old = _from_signatures(store.signatures_between(start, end, upto))
+    recent = read_window(store, start, end)
+    old = _without_words(recent.between(start, end, upto))
     both = old.extend(new)
 
     def words_for(indices: np.ndarray) -> None:
@@ -72,19 +74,27 @@ def update_stories(
     known = store.story_members({a for pair in pairs for a in pair})
     members = connected(pairs, known)
     changed = {a: s for a, s in members.items() if known.get(a) != s}
-    store.save_stories(_to_stored(new), changed, top)
+    store.save_stories(
+        _to_stored(new),
+        changed,
+        top,
+        recent.with_new(Block(np.array(new.ids, np.int64), new.times, new.signatures)),
+        # Older blocks are out of reach: new articles older than KEEP_SKETCH_DAYS are
+        # not grouped.
+        forget_before=(now_ts - KEEP_SKETCH_DAYS * 86400 - window) // SPAN,
+    )
     joined = sum(1 for article in new.ids if article in members)
     return GroupingReport(len(new), len(old), joined)
 
 
-def _from_signatures(rows: list[tuple[int, int, bytes]]) -> Sketched:
+def _without_words(block: Block) -> Sketched:
     """Older articles with their signatures; headline and lead rows stay empty until
     a candidate pair asks for them."""
-    count = len(rows)
+    count = len(block.ids)
     return Sketched(
-        [row[0] for row in rows],
-        np.array([row[1] for row in rows], dtype=np.int64),
-        np.frombuffer(b"".join(row[2] for row in rows), np.uint64).reshape(count, SIGNATURE),
+        block.ids.tolist(),
+        block.times,
+        block.signatures,
         np.full((count, TITLE_WORDS), EMPTY, dtype=np.uint64),
         np.full((count, LEAD_WORDS), EMPTY, dtype=np.uint64),
     )
