@@ -75,8 +75,9 @@ def matching_pairs(
     if not len(pairs):
         return []
     if words_for is not None:
-        involved = np.unique(pairs)
-        words_for(involved[involved < new_from])
+        involved = np.zeros(new_from, dtype=bool)  # not np.unique: see shingles.is_stop
+        involved[pairs[pairs < new_from]] = True
+        words_for(np.flatnonzero(involved))
     first, second = pairs[:, 0], pairs[:, 1]
     share, shared = agreement(sketched.signatures, pairs)
     same = same_story(

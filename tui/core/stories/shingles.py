@@ -196,7 +196,9 @@ def is_stop(hashes: np.ndarray) -> np.ndarray:
     """Which hashes are stop words: a bitmap first, an exact check only for its hits."""
     global _STOPS
     if _STOPS is None:
-        stops = np.unique(hash_words([" ".join(sorted(STOP_WORDS))])[0])
+        # Sorted for the binary search; a repeat does no harm. (Not np.unique: its
+        # first call imports numpy.ma, 25 ms of a refresh's grouping.)
+        stops = np.sort(hash_words([" ".join(sorted(STOP_WORDS))])[0])
         bitmap = np.zeros(1 << _BITS, dtype=bool)
         bitmap[stops & np.uint64((1 << _BITS) - 1)] = True
         _STOPS = (stops, bitmap)
