@@ -302,3 +302,29 @@ def test_not_a_database_at_all(capsys, archive):
     assert code == 0 and "Saved 0 articles" in out
     assert run(capsys, archive.parent, "feeds")[0] == 0  # a fresh archive, old file kept
     assert len(list(archive.parent.glob("broadsheet.sqlite3.damaged-*"))) == 1
+
+
+@pytest.mark.parametrize("program", [None, ""], ids=["sqlite3 if it works", "python only"])
+def test_a_repair_keeps_no_story_window_blocks_to_trust(capsys, archive, program):
+    """The story window's blocks are a cache of the sketches, checked only by count and
+    id sum: one salvaged with garbled times or signatures would pass that check and
+    drop its articles out of grouping. A repair leaves them to be rebuilt."""
+    db = sqlite3.connect(archive)
+    with db:
+        db.execute(
+            "INSERT INTO story_windows VALUES (?, ?, ?, ?)",
+            (123456, b"\x01" * 8, b"\x00" * 8, b"\xff" * 512),
+        )
+    db.close()
+    fold_wal(archive)
+    root = (
+        sqlite3.connect(archive)
+        .execute("SELECT rootpage FROM sqlite_master WHERE name = 'articles_by_time'")
+        .fetchone()[0]
+    )
+    overwrite_page(archive, root)
+
+    report = repair_archive(archive, sqlite3_program=program)
+    assert report.saved.articles == FEEDS * PER_FEED
+    repaired = sqlite3.connect(archive)
+    assert repaired.execute("SELECT count(*) FROM story_windows").fetchone() == (0,)
