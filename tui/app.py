@@ -26,9 +26,6 @@ from .resources import stylesheet
 from .screens.main import MainScreen
 from .selection import Selection
 
-CHILD_STOP_SECONDS = 5.0
-"""How long quitting waits for an interrupted refresh child before killing it."""
-
 # Themes `t` cycles through: Textual's own, dark and light, in a pleasant order.
 THEME_CYCLE = (
     "textual-dark",
@@ -196,7 +193,7 @@ class BroadsheetApp(App[int]):
         self._children.append(child)
 
     def on_unmount(self) -> None:
-        from .refresh_process import reap_refresh, stop_refresh
+        from .refresh_process import CHILD_STOP_SECONDS, reap_refresh, stop_refresh
 
         running = [child for child in self._children if child.poll() is None]
         for child in running:

@@ -101,6 +101,10 @@ def run_refresh(
     return RefreshReport.from_json(report)
 
 
+CHILD_STOP_SECONDS = 5.0
+"""How long quitting waits for an interrupted refresh child before killing it."""
+
+
 def stop_refresh(child: subprocess.Popen[str]) -> None:
     """Ask a refresh child to stop, as Ctrl+C does: it ends its parser processes, then itself.
 

@@ -29,6 +29,7 @@ from textual_serve.server import Server
 
 from ..core.config import Config
 from ..core.errors import BroadsheetError
+from ..refresh_process import CHILD_STOP_SECONDS
 from .access import access_middleware, cookie_name, origin_of
 from .page import page_middleware
 
@@ -206,7 +207,9 @@ def _end_children() -> None:
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)  # the web driver quits the app on SIGTERM
-    deadline = time.monotonic() + 3.0
+    # Longer than a reader's own wait for its refresh child: killed sooner, the reader
+    # could not stop that child, which runs in a process group of its own.
+    deadline = time.monotonic() + CHILD_STOP_SECONDS + 2.0
     while (pids := _children()) and time.monotonic() < deadline:
         time.sleep(0.05)
     for pid in pids:
