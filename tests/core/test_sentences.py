@@ -146,6 +146,48 @@ def test_splits_news_sentences(text, expected):
     assert split_sentences(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "کتاب‌ها را خواندم. بعد به خانه رفتم. او گفت چرا؟ من نمی‌دانم.",
+            ["کتاب‌ها را خواندم.", "بعد به خانه رفتم.", "او گفت چرا؟", "من نمی‌دانم."],
+            id="persian-period-and-question-mark",
+        ),
+        pytest.param(
+            "هل ذهبت إلى المدرسة؟ نعم ذهبت. شكرا.",
+            ["هل ذهبت إلى المدرسة؟", "نعم ذهبت.", "شكرا."],
+            id="arabic",
+        ),
+        pytest.param(
+            "मैं घर गया। वह स्कूल गई। क्या तुम आओगे? हाँ।",
+            ["मैं घर गया।", "वह स्कूल गई।", "क्या तुम आओगे?", "हाँ।"],
+            id="hindi-danda",
+        ),
+        pytest.param(
+            "北京是中国的首都。上海是最大的城市！你去过吗？我没有。",
+            ["北京是中国的首都。", "上海是最大的城市！", "你去过吗？", "我没有。"],
+            id="chinese-without-spaces",
+        ),
+        pytest.param(
+            "東京は日本の首都です。「大阪も大きい。」と彼は言った。",
+            ["東京は日本の首都です。", "「大阪も大きい。」と彼は言った。"],
+            id="japanese-quotation-with-its-attribution",
+        ),
+        pytest.param(
+            "The U.S. 北京 office opened. Then we left.",
+            ["The U.S. 北京 office opened.", "Then we left."],
+            id="latin-abbreviation-before-a-caseless-word",
+        ),
+    ],
+)
+def test_splits_scripts_without_letter_case(text, expected):
+    """Summaries of Persian, Arabic, Hindi, Chinese and Japanese articles choose among
+    sentences, not whole paragraphs."""
+    assert split_sentences(text) == expected
+    assert [text[a:b] for a, b in sentence_spans(text)] == expected
+
+
 def test_a_paragraph_break_always_ends_a_sentence():
     text = "Breaking news\n\nThe storm hit the coast at dawn\n\nMore follows."
     assert split_sentences(text) == [

@@ -23,7 +23,11 @@ or ``…``, and the rules below decide from that token and the next whether it d
   is split when the token is no address;
 * ellipses: ``...`` or ``…`` before an upper-case word ends a sentence, spaced
   ``. . .`` does not unless a fourth period follows;
-* numbered, lettered and bulleted lists inside one paragraph start a sentence per item.
+* numbered, lettered and bulleted lists inside one paragraph start a sentence per item;
+* scripts without letter case: the full stops ``。``, ``।``, ``॥`` and ``۔`` and the
+  full-width and Arabic ``！``, ``？``, ``؟`` end a sentence, also with no space after them
+  (Chinese and Japanese put none); a period between two words of a caseless script
+  (Persian, Arabic, Hindi) ends one too.
 
 The whole text of a 1,000-word article splits in about a millisecond.
 """
@@ -44,13 +48,18 @@ __all__ = ["SentenceTokenizer", "sentence_spans", "split_sentences", "word_token
 
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 _TOKEN = re.compile(r"\S+")
-_TERMINAL = ".!?…"
+_WIDE_TERMINAL = "。！？।॥۔؟"
+"""Sentence ends in scripts without letter case: no capital can confirm them."""
+_TERMINAL = ".!?…" + _WIDE_TERMINAL
 _CLOSERS = "\"'”’)]}»›“‘"  # a misplaced opening quote at a token's end closes too
 _OPENERS = "\"'“‘([{«‹"
 # A quick test for tokens that may end a sentence: terminal punctuation, then closers.
-_MAY_END = re.compile(r"[.!?…][\"'”’)\]}»›“‘]*$")
+_MAY_END = re.compile(r"[.!?…。！？।॥۔؟][\"'”’)\]}»›“‘」』]*$")
 # ``isolation.In 1987``: sentences glued together by a careless page.
 _GLUED = re.compile(r"(?<=[a-z]{2}[.!?])[\"”’)]?(?=[A-Z][a-z])")
+_WIDE_GLUED = re.compile(r"(?<=[。！？])(?=[^\s”’」』）。！？])")
+"""Where Chinese and Japanese text runs one sentence into the next without a space; not
+inside a quotation, which its attribution may follow (``「…。」と彼は言った``)."""
 _ADDRESS = re.compile(r"@|://|www\.|\.(?:com|org|net|gov|edu|co|uk|io)\b", re.IGNORECASE)
 _DOTTED = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 _INITIAL_TOKEN = re.compile(r"^[\"'“‘(]*[A-Z]\.$")
@@ -180,6 +189,16 @@ def _tokens(text: str, start: int, end: int) -> tuple[list[str], list[int], list
                     last = cut
                 word = word[last:]
                 offset += last
+        if "。" in word or "！" in word or "？" in word:
+            last = 0
+            for match in _WIDE_GLUED.finditer(word):
+                words.append(word[last : match.end()])
+                starts.append(offset + last)
+                ends.append(offset + match.end())
+                glued.add(len(words) - 1)
+                last = match.end()
+            word = word[last:]
+            offset += last
         words.append(word)
         starts.append(offset)
         ends.append(offset + len(word))
@@ -267,6 +286,13 @@ def _ends_sentence(words: list[str], index: int, sentence_start: int) -> bool:
     punctuation = core[punctuation_start:]
     stem = core[:punctuation_start].lstrip(_OPENERS)
 
+    if any(mark in _WIDE_TERMINAL for mark in punctuation):
+        return True
+    if _caseless(first):
+        # ``رفتم. بعد``: a period between two caseless words; ``U.S. 北京`` runs on.
+        if "!" in punctuation or "?" in punctuation:
+            return True
+        return punctuation == "." and bool(stem) and _caseless(stem[-1])
     if first.islower():
         return False
     if "!" in punctuation or "?" in punctuation:
@@ -317,6 +343,11 @@ def _ends_sentence(words: list[str], index: int, sentence_start: int) -> bool:
             return False
         return _starts_sentence(following)
     return True
+
+
+def _caseless(char: str) -> bool:
+    """A letter of a script without upper and lower case (Arabic, Devanagari, CJK...)."""
+    return char.isalpha() and not char.isupper() and not char.islower()
 
 
 def _is_abbreviation(stem: str, words: list[str], index: int) -> bool:
