@@ -311,28 +311,15 @@ def tune_title(items: list[Item], gum: list[Item]) -> float:
         "BBC test (check)": [item for item in bbc if item.half == "test"],
     }
     print(f"{'weight':>8}" + "".join(f"{name:>18}" for name in groups) + f"{'tuning mean':>14}")
-    chosen, best = learned.TITLE_WEIGHT, -1.0
     shipped = learned.TITLE_WEIGHT
+    chosen, best = shipped, -1.0
     try:
         for weight in TITLE_GRID:
             learned.TITLE_WEIGHT = weight
             r1 = {}
             for name, group in groups.items():
-                rows = [
-                    rouge(
-                        item.reference,
-                        list(
-                            summarize(
-                                item.article,
-                                method="learned",
-                                sentences=item.count,
-                                title=item.title,
-                            ).sentences
-                        ),
-                    )
-                    for item in group
-                ]
-                r1[name] = mean(rows)[0]
+                scored = run_methods(group, ["learned"])["learned"]
+                r1[name] = mean([scores for scores, _ms in scored.values()])[0]
             tuning = (r1["BBC dev"] + r1["GUM"]) / 2
             if tuning > best + 1e-9:
                 chosen, best = weight, tuning
