@@ -62,6 +62,15 @@ async def open_all_articles(app, pilot):
     await settle(app, pilot)
 
 
+def three_source_story(article_list) -> int:
+    """The row of a story listed with "+2" other sources."""
+    return next(
+        i
+        for i, a in enumerate(article_list.articles)
+        if a.story and "+2 " in str(article_list.options[i].prompt)
+    )
+
+
 async def test_a_story_is_listed_once_with_its_sources(outlets, tmp_path):
     app = app_for(outlets, tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:
@@ -81,11 +90,7 @@ async def test_reading_one_version_marks_the_story_read_and_lists_the_others(out
     async with app.run_test(size=(140, 40)) as pilot:
         await open_all_articles(app, pilot)
         article_list = app.screen.query_one(ArticleList)
-        index = next(
-            i
-            for i, a in enumerate(article_list.articles)
-            if a.story and "+2 " in str(article_list.options[i].prompt)
-        )
+        index = three_source_story(article_list)
         story = article_list.articles[index].story
         article_list.highlighted = index
         await pilot.press("enter")
@@ -111,11 +116,7 @@ async def test_reading_one_version_leaves_the_others_when_turned_off(outlets, tm
     async with app.run_test(size=(140, 40)) as pilot:
         await open_all_articles(app, pilot)
         article_list = app.screen.query_one(ArticleList)
-        index = next(
-            i
-            for i, a in enumerate(article_list.articles)
-            if a.story and "+2 " in str(article_list.options[i].prompt)
-        )
+        index = three_source_story(article_list)
         opened = article_list.articles[index]
         article_list.highlighted = index
         await pilot.press("enter")
