@@ -54,7 +54,7 @@ _TERMINAL = ".!?…" + _WIDE_TERMINAL
 _CLOSERS = "\"'”’)]}»›“‘"  # a misplaced opening quote at a token's end closes too
 _OPENERS = "\"'“‘([{«‹"
 # A quick test for tokens that may end a sentence: terminal punctuation, then closers.
-_MAY_END = re.compile(r"[.!?…。！？।॥۔؟][\"'”’)\]}»›“‘」』]*$")
+_MAY_END = re.compile(f"[{re.escape(_TERMINAL)}][{re.escape(_CLOSERS)}」』]*$")
 # ``isolation.In 1987``: sentences glued together by a careless page.
 _GLUED = re.compile(r"(?<=[a-z]{2}[.!?])[\"”’)]?(?=[A-Z][a-z])")
 _WIDE_GLUED = re.compile(r"(?<=[。！？])(?=[^\s”’」』）。！？])")
