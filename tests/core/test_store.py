@@ -446,3 +446,24 @@ def test_retention_keeps_bookmarks_and_unread_and_stays_pruned(store):
     store.apply_feed_update(feed.id, ParsedFeed("F", entries=fresh), now=NOW)
     left = store._db.execute("SELECT dedup_key FROM pruned WHERE feed_id = ?", (feed.id,))
     assert [row[0] for row in left] == ["g:new-2"]  # still in the feed, still removed
+
+
+def test_a_large_write_does_not_leave_a_large_write_ahead_log(tmp_path):
+    from tui.core.store.base import WAL_KEEP_BYTES
+
+    path = tmp_path / "archive.sqlite3"
+    wal = path.with_name(path.name + "-wal")
+    paragraph = "<p>" + "A long report on the harbour works and the council's vote. " * 40 + "</p>"
+    with Store(path) as store:
+        feed = store.add_feed("https://example.org/feed")
+        big = tuple(
+            replace(entry, content=f"{paragraph}<p>{entry.title}</p>" * 12)
+            for entry in entries(900, prefix="long")
+        )
+        store.apply_feed_update(feed.id, ParsedFeed("F", entries=big), now=NOW)
+        grown = wal.stat().st_size
+        store.set_read([store.articles()[0].id])  # the next writes start the log again
+        store.set_read([store.articles()[1].id])
+        assert grown > WAL_KEEP_BYTES * 1.2
+        assert wal.stat().st_size <= WAL_KEEP_BYTES
+        assert len(store.articles(limit=1000)) == 900
