@@ -25,7 +25,9 @@ class Reading:
     error: str | None = None
 
 
-@lru_cache(maxsize=256)
+# Each entry keeps an article's text with its summary and quotes, about 20 KB; going
+# back to an article is what the cache is for, and that needs a few dozen, not hundreds.
+@lru_cache(maxsize=32)
 def analyse(text: str, title: str | None = None) -> tuple[Summary | None, tuple[Quote, ...]]:
     """Summary and quotes of clean text; cached, since the same article is read often."""
     from .quotes import find_quotes
