@@ -11,6 +11,7 @@ import pytest
 from tui.core.errors import ArticleNotFoundError, FeedNotFoundError, StoreError
 from tui.core.models import ParsedEntry, ParsedFeed
 from tui.core.store import SCHEMA_VERSION, ArticleFilter, Store
+from tui.core.store.base import WAL_KEEP_BYTES
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -449,8 +450,6 @@ def test_retention_keeps_bookmarks_and_unread_and_stays_pruned(store):
 
 
 def test_a_large_write_does_not_leave_a_large_write_ahead_log(tmp_path):
-    from tui.core.store.base import WAL_KEEP_BYTES
-
     path = tmp_path / "archive.sqlite3"
     wal = path.with_name(path.name + "-wal")
     paragraph = "<p>" + "A long report on the harbour works and the council's vote. " * 40 + "</p>"

@@ -25,7 +25,7 @@ class Reading:
     error: str | None = None
 
 
-# Each entry keeps an article's text with its summary and quotes, about 20 KB; going
+# Each entry keeps an article's text with its summary and quotes, about 25 KB; going
 # back to an article is what the cache is for, and that needs a few dozen, not hundreds.
 @lru_cache(maxsize=32)
 def analyse(text: str, title: str | None = None) -> tuple[Summary | None, tuple[Quote, ...]]:
